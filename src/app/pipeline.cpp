@@ -1,0 +1,186 @@
+#include "app/pipeline.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "app/exit_codes.hpp"
+#include "config/rules.hpp"
+#include "report/reporter.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
+
+namespace dsnguard::app {
+
+core::Expected<scan::Engine> load_engine(const Options& options)
+{
+  DSNGUARD_TRY_ASSIGN(auto rules, config::builtin_rules());
+  for (const auto& file : options.rule_files) {
+    DSNGUARD_TRY_ASSIGN(auto extra, config::load_rules(file));
+    for (auto& r : extra) {
+      rules.push_back(std::move(r));
+    }
+  }
+  return scan::Engine::compile(std::move(rules));
+}
+
+CollectingSink::CollectingSink(const scan::Engine& engine, std::ostream& err) : m_engine(engine), m_err(err) {}
+
+core::Visit CollectingSink::fragment(const core::Fragment& fragment)
+{
+  auto found = m_engine.scan(fragment);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_summary.files_scanned;
+  m_summary.bytes_scanned += fragment.bytes.size();
+  for (auto& f : found) {
+    m_findings.push_back(std::move(f));
+  }
+  return core::Visit::next;
+}
+
+void CollectingSink::skipped(const core::Skipped& skipped)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_summary.files_skipped;
+  if (skipped.reason == core::Skipped::Reason::binary) {
+    ++m_summary.binary_skipped;
+  }
+  if (core::is_incomplete(skipped.reason)) {
+    m_summary.incomplete = true;
+    m_err << "dsnguard: " << core::to_string(skipped.reason) << ": " << util::printable(skipped.path);
+    if (!skipped.detail.empty()) {
+      m_err << ": " << skipped.detail;
+    }
+    m_err << "\n";
+  }
+  m_skipped.push_back(skipped);
+}
+
+void CollectingSink::note(const std::string& text)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_summary.notes.push_back(text);
+}
+
+void CollectingSink::take(core::Report& report)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  report.findings = std::move(m_findings);
+  report.skipped = std::move(m_skipped);
+  const auto notes = report.summary.notes;
+  report.summary = m_summary;
+  report.summary.notes.insert(report.summary.notes.begin(), notes.begin(), notes.end());
+  m_findings.clear();
+  m_skipped.clear();
+}
+
+void redact_finding(core::Finding& f)
+{
+  if (f.secret_length > 0 && f.secret_offset + f.secret_length <= f.match.size()) {
+    f.match.replace(f.secret_offset, f.secret_length, "****");
+    f.secret_length = 4;
+  }
+  // Any other copy of the raw secret (a second occurrence in the match, an attribute) goes too.
+  if (!f.secret.empty()) {
+    const auto mask_all = [&](std::string& s) {
+      for (std::size_t pos = s.find(f.secret); pos != std::string::npos; pos = s.find(f.secret, pos + 4)) {
+        s.replace(pos, f.secret.size(), "****");
+      }
+    };
+    mask_all(f.match);
+    mask_all(f.message);
+    mask_all(f.fix);
+    for (auto& [k, v] : f.attributes) {
+      mask_all(v);
+    }
+  }
+  f.secret.clear();
+}
+
+void finalize_findings(core::Report& report, const Options& options)
+{
+  auto& fs = report.findings;
+  fs.erase(std::remove_if(fs.begin(), fs.end(),
+                          [&](const core::Finding& f) {
+                            return f.kind != core::FindingKind::lint && f.confidence < options.min_confidence;
+                          }),
+           fs.end());
+  report.redacted = !options.no_redact;
+  if (report.redacted) {
+    for (auto& f : fs) {
+      redact_finding(f);
+    }
+  }
+  std::sort(fs.begin(), fs.end(), [](const core::Finding& a, const core::Finding& b) {
+    return std::tie(a.location.path, a.location.line, a.location.column, a.rule_id, a.location.commit)
+           < std::tie(b.location.path, b.location.line, b.location.column, b.rule_id, b.location.commit);
+  });
+  report.summary.findings = 0;
+  report.summary.suppressed = 0;
+  for (const auto& f : fs) {
+    if (f.suppressed) {
+      ++report.summary.suppressed;
+    } else {
+      ++report.summary.findings;
+    }
+  }
+}
+
+core::Expected<void> write_report(const core::Report& report, const Options& options, std::ostream& out)
+{
+  report::ReporterOptions ro;
+  const bool to_stdout = options.output.empty() || options.output == "-";
+  if (options.color == Options::Color::always) {
+    ro.color = true;
+  } else if (options.color == Options::Color::auto_) {
+    const char* no_color = std::getenv("NO_COLOR");
+    ro.color = to_stdout && ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+  }
+  auto reporter = report::make_reporter(options.format, ro);
+  if (to_stdout) {
+    DSNGUARD_TRY(reporter->write(out, report));
+    out.flush();
+    return {};
+  }
+  std::ostringstream buffer;
+  DSNGUARD_TRY(reporter->write(buffer, report));
+  const std::string error = util::write_file_atomic(options.output, buffer.str());
+  if (!error.empty()) {
+    return core::fail(core::ErrorCode::io, "cannot write report to '" + options.output + "': " + error);
+  }
+  return {};
+}
+
+namespace {
+
+// True when `f` is at or above the --fail-on threshold (a confidence or a severity name).
+bool fails(const core::Finding& f, const std::string& fail_on)
+{
+  if (fail_on.empty()) {
+    return true;
+  }
+  if (const auto c = core::parse_confidence(fail_on)) {
+    return f.confidence >= *c;
+  }
+  if (const auto s = core::parse_severity(fail_on)) {
+    return f.severity >= *s;
+  }
+  return true;
+}
+
+}  // namespace
+
+int exit_code_for(const core::Report& report, const Options& options)
+{
+  for (const auto& f : report.findings) {
+    if (!f.suppressed && fails(f, options.fail_on)) {
+      return k_exit_findings;
+    }
+  }
+  return report.summary.incomplete ? k_exit_incomplete : k_exit_clean;
+}
+
+}  // namespace dsnguard::app

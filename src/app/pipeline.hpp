@@ -1,0 +1,55 @@
+#pragma once
+// The steps every reporting command shares: load and compile rules, collect findings from a Source,
+// filter, redact, sort, and write the report where Options says. Internal to app/.
+
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/options.hpp"
+#include "core/error.hpp"
+#include "core/source.hpp"
+#include "core/types.hpp"
+#include "scan/engine.hpp"
+
+namespace dsnguard::app {
+
+// Built-in rules plus every --rules file, compiled. Errors are config errors naming file, rule and RE2 error.
+core::Expected<scan::Engine> load_engine(const Options& options);
+
+// A FragmentSink that scans each fragment with the engine and collects findings, skips and counters.
+// Thread-safe.
+class CollectingSink : public core::FragmentSink {
+public:
+  CollectingSink(const scan::Engine& engine, std::ostream& err);
+  core::Visit fragment(const core::Fragment& fragment) override;
+  void skipped(const core::Skipped& skipped) override;
+  void note(const std::string& text) override;
+
+  // Moves the collected results into `report` (findings, skipped, summary counters).
+  void take(core::Report& report);
+
+private:
+  const scan::Engine& m_engine;
+  std::ostream& m_err;
+  std::mutex m_mutex;
+  std::vector<core::Finding> m_findings;
+  std::vector<core::Skipped> m_skipped;
+  core::Summary m_summary;
+};
+
+// Drops findings below --min-confidence, masks secrets unless --no-redact, sorts by path, line, column and
+// rule, and fills the summary's finding count.
+void finalize_findings(core::Report& report, const Options& options);
+
+// Masks the secret in one finding (match, attributes) and forgets the raw secret.
+void redact_finding(core::Finding& finding);
+
+// Writes `report` in options.format to --output or `out`. Returns an error for unwritable output.
+core::Expected<void> write_report(const core::Report& report, const Options& options, std::ostream& out);
+
+// 1 when unsuppressed findings remain at or above --fail-on, else 3 when the scan was incomplete, else 0.
+int exit_code_for(const core::Report& report, const Options& options);
+
+}  // namespace dsnguard::app

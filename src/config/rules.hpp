@@ -1,0 +1,22 @@
+#pragma once
+// config/: loads rules/*.json (compiled in) and user rule files into core::Rule; the only JSON parsing of
+// input. Regexes are not compiled here (scan/ does that and reports RE2 errors with the rule id).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/types.hpp"
+
+namespace dsnguard::config {
+
+// The default rules compiled into the binary from rules/*.json.
+core::Expected<std::vector<core::Rule>> builtin_rules();
+// Parses one rule file's JSON text. `source_name` is used in errors ("rules/postgres.json: rule 'x': ...").
+// Error (config) on malformed JSON, unknown keys, missing id/pattern, bad enum values, duplicate ids.
+core::Expected<std::vector<core::Rule>> parse_rules(std::string_view json, std::string_view source_name);
+// Loads a rule file, or every *.json in a directory (sorted by name).
+core::Expected<std::vector<core::Rule>> load_rules(const std::string& path);
+
+}  // namespace dsnguard::config

@@ -1,0 +1,35 @@
+#pragma once
+// scan/: compiles rules (the only user of RE2), prefilters fragments by keyword, turns matches into
+// Findings with Locations, judged by dsn/ (placeholders dropped, confidence set). Thread-safe after compile.
+
+#include <memory>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/types.hpp"
+
+namespace dsnguard::scan {
+
+class Engine {
+public:
+  // Compiles `rules`. Error (config) names the rule file, the rule id and the RE2 error.
+  static core::Expected<Engine> compile(std::vector<core::Rule> rules);
+
+  // Findings in one fragment: content rules on the bytes plus path rules (env files) on origin.path.
+  // Findings are raw (unredacted) and carry confidence, fingerprint, message and fix. Placeholder,
+  // interpolated and documentation-only credentials are not returned. Honors fragment.added_lines.
+  // Safe to call from several threads at once.
+  std::vector<core::Finding> scan(const core::Fragment& fragment) const;
+
+  // Path rules only (tracked .env files), for sources that know a path without reading its bytes.
+  std::vector<core::Finding> scan_path(const core::Origin& origin) const;
+
+  const std::vector<core::Rule>& rules() const;
+
+private:
+  struct Impl;
+  explicit Engine(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> m_impl;
+};
+
+}  // namespace dsnguard::scan

@@ -1,0 +1,2 @@
+// Placeholder until the labelled evaluation set lands (detection work, issue 2).
+int main() { return 0; }
