@@ -100,14 +100,16 @@ void redact_finding(core::Finding& f)
   f.secret.clear();
 }
 
-void finalize_findings(core::Report& report, const Options& options)
+core::Expected<void> finalize_findings(core::Report& report, const Options& options, std::ostream& err)
 {
+  DSNGUARD_TRY(apply_gate(report, options, err));
   auto& fs = report.findings;
   fs.erase(std::remove_if(fs.begin(), fs.end(),
                           [&](const core::Finding& f) {
                             return f.kind != core::FindingKind::lint && f.confidence < options.min_confidence;
                           }),
            fs.end());
+  verify_findings(report, options, err);
   report.redacted = !options.no_redact;
   if (report.redacted) {
     for (auto& f : fs) {
@@ -127,6 +129,7 @@ void finalize_findings(core::Report& report, const Options& options)
       ++report.summary.findings;
     }
   }
+  return {};
 }
 
 core::Expected<void> write_report(const core::Report& report, const Options& options, std::ostream& out)

@@ -39,9 +39,19 @@ private:
   core::Summary m_summary;
 };
 
-// Drops findings below --min-confidence, masks secrets unless --no-redact, sorts by path, line, column and
-// rule, and fills the summary's finding count.
-void finalize_findings(core::Report& report, const Options& options);
+// The post-scan steps, in order: apply_gate (config allowlists, inline allows, baseline), drop findings below
+// --min-confidence, verify_findings (opt-in liveness, needs the raw secret), then mask secrets unless
+// --no-redact, sort by path, line, column and rule, and count. Returns an error only for gate failures that
+// must stop the command (unreadable baseline, broken config): exit 2.
+core::Expected<void> finalize_findings(core::Report& report, const Options& options, std::ostream& err);
+
+// Gate step (app/gate.cpp): repository config, inline `dsnguard:allow` markers, --baseline; marks findings
+// suppressed (never deletes them) and writes --write-baseline.
+core::Expected<void> apply_gate(core::Report& report, const Options& options, std::ostream& err);
+
+// Verification step (app/verify_findings.cpp): with --verify, checks each PostgreSQL finding's credential
+// (raw secret still present) and sets Finding::verification.
+void verify_findings(core::Report& report, const Options& options, std::ostream& err);
 
 // Masks the secret in one finding (match, attributes) and forgets the raw secret.
 void redact_finding(core::Finding& finding);

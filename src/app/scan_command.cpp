@@ -68,7 +68,9 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
     err << "dsnguard: " << walked.error().message << "\n";
     report.summary.incomplete = true;
   }
-  finalize_findings(report, options);
+  if (auto finalized = finalize_findings(report, options, err); !finalized) {
+    return report_error(err, finalized.error());
+  }
   report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   if (auto written = write_report(report, options, out); !written) {

@@ -1,4 +1,4 @@
-// TEMPORARY: placeholder definitions so the tree links before the sources module lands. Delete when implemented.
+// TEMPORARY: placeholder until the worktree source lands. Delete when implemented.
 #include "sources/sources.hpp"
 
 namespace dsnguard::sources {
@@ -9,10 +9,6 @@ core::Expected<RepoInfo> discover(const std::string& path, bool)
   return info;
 }
 core::Expected<std::unique_ptr<core::Source>> make_worktree_source(const WorktreeOptions&)
-{
-  return core::fail(core::ErrorCode::internal, "sources: not implemented");
-}
-core::Expected<std::unique_ptr<core::RepoView>> open_repo_view(const std::string&, bool)
 {
   return core::fail(core::ErrorCode::internal, "sources: not implemented");
 }
