@@ -163,7 +163,15 @@ public:
       return fail(ErrorCode::git, "cannot evaluate ignore rules for '" + path + "': " + git_error_text());
     }
     v.ignored = ignored != 0;
-    attribute(path, v);
+    const Decision d = attribute(path, false);
+    // libgit2 1.5 does not let a negation in a nested .gitignore override a parent's pattern, where git does
+    // (libgit2/libgit2#7284). A security lint must not call such a file protected: git would commit it.
+    if (v.ignored && d.pattern != nullptr && d.pattern->negated && d.scope == core::IgnoreScope::repo_gitignore) {
+      v.ignored = false;
+    }
+    if (d.pattern != nullptr) {
+      fill(d, v);
+    }
     return v;
   }
 
@@ -173,40 +181,35 @@ public:
     if (git_ignore_path_is_ignored(&ignored, m_rules_repo.get(), path.c_str()) != 0) {
       return fail(ErrorCode::git, "cannot evaluate ignore rules for '" + path + "': " + git_error_text());
     }
+    const Decision d = attribute(path, true);
+    if (ignored != 0 && d.pattern != nullptr && d.pattern->negated) {
+      return false;  // libgit2/libgit2#7284, as in ignore_verdict
+    }
     return ignored != 0;
   }
 
 private:
-  // Finds the pattern that decides `path` (best effort) and fills scope/file/line/pattern when it agrees with
-  // libgit2's verdict. Ancestor directories are checked first: a file below an ignored directory cannot be
-  // re-included.
-  void attribute(const std::string& path, core::IgnoreVerdict& v) const
-  {
-    std::vector<std::string> prefixes;
-    for (std::size_t i = path.find('/'); i != std::string::npos; i = path.find('/', i + 1)) {
-      prefixes.push_back(path.substr(0, i));
-    }
-    for (const auto& dir : prefixes) {
-      const auto d = decide(dir, true);
-      if (d.pattern != nullptr && !d.pattern->negated) {
-        fill(d, v);
-        return;
-      }
-    }
-    const auto d = decide(path, false);
-    if (d.pattern != nullptr) {
-      fill(d, v);
-    }
-  }
-
   struct Decision {
     const IgnoreFile* file = nullptr;
     const IgnorePattern* pattern = nullptr;
     core::IgnoreScope scope = core::IgnoreScope::none;
   };
 
+  // Finds the pattern that decides `path` (best effort). Ancestor directories are checked first: a file below an
+  // ignored directory cannot be re-included. `repo_only` skips info/exclude and the excludes file.
+  Decision attribute(const std::string& path, bool repo_only) const
+  {
+    for (std::size_t i = path.find('/'); i != std::string::npos; i = path.find('/', i + 1)) {
+      const auto d = decide(path.substr(0, i), true, repo_only);
+      if (d.pattern != nullptr && !d.pattern->negated) {
+        return d;
+      }
+    }
+    return decide(path, false, repo_only);
+  }
+
   // Highest precedence first: the deepest .gitignore, ..., the root .gitignore, info/exclude, excludes file.
-  Decision decide(const std::string& path, bool is_dir) const
+  Decision decide(const std::string& path, bool is_dir, bool repo_only) const
   {
     std::vector<std::string> dirs{""};
     for (std::size_t i = path.find('/'); i != std::string::npos; i = path.find('/', i + 1)) {
@@ -218,7 +221,7 @@ private:
         return {&f, p, core::IgnoreScope::repo_gitignore};
       }
     }
-    for (std::size_t i = 0; i < m_outer.size(); ++i) {
+    for (std::size_t i = 0; !repo_only && i < m_outer.size(); ++i) {
       if (const auto* p = last_match(m_outer[i], path, is_dir)) {
         return {&m_outer[i], p, i == 0 ? core::IgnoreScope::info_exclude : core::IgnoreScope::global_excludes};
       }
