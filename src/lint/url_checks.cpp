@@ -329,7 +329,9 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
     if (!driver.empty() && (base == "postgres" || !in(k_sqlalchemy_pg_drivers, driver))) {
       auto fixed = info;
       const std::vector<std::string_view> drivers(std::begin(k_sqlalchemy_pg_drivers), std::end(k_sqlalchemy_pg_drivers));
-      const std::string near = in(k_sqlalchemy_pg_drivers, driver) ? driver : closest(driver, drivers, 3);
+      const std::string near = in(k_sqlalchemy_pg_drivers, driver) ? driver
+                               : driver.rfind("psycopg3", 0) == 0    ? "psycopg" + driver.substr(8)  // psycopg 3's name
+                                                                     : closest(driver, drivers, 3);
       fixed.scheme = "postgresql" + (near.empty() ? std::string() : "+" + near);
       out.push_back(finding("L002", site,
                             base == "postgres" ? "SQLAlchemy names the dialect postgresql, so " + q(info.scheme)
@@ -564,6 +566,15 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
 
   // Invalid percent-escapes (placeholders such as %(password)s and %DB_PASSWORD% are not escapes).
   for (std::size_t i = text.find('%'); i != std::string::npos; i = text.find('%', i + 1)) {
+    const auto close = text.find('%', i + 1);
+    if (close != std::string::npos && close > i + 2
+        && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i + 1), text.begin() + static_cast<std::ptrdiff_t>(close),
+                       [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0 || c == '_' || std::isdigit(static_cast<unsigned char>(c)) != 0; })
+        && std::any_of(text.begin() + static_cast<std::ptrdiff_t>(i + 1), text.begin() + static_cast<std::ptrdiff_t>(close),
+                       [](char c) { return c == '_' || (c >= 'G' && c <= 'Z'); })) {
+      i = close;  // %DB_PASSWORD% placeholder (Windows-style variable), not escapes
+      continue;
+    }
     const bool hex = i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0
                      && std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0;
     if (hex) {
@@ -572,13 +583,7 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
     }
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
     if (next == '(' || next == '{') {
-      break;
-    }
-    const auto close = text.find('%', i + 1);
-    if (close != std::string::npos && close > i + 1
-        && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i + 1), text.begin() + static_cast<std::ptrdiff_t>(close),
-                       [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0 || c == '_' || std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
-      break;  // %NAME% placeholder
+      break;  // %(password)s / %{x} templates
     }
     const auto ru2 = raw_userinfo(text);
     const bool in_password = ru2.has_password && i >= ru2.password_offset && i < ru2.password_offset + ru2.password_length;
