@@ -23,7 +23,7 @@ const std::vector<CheckInfo>& checks()
     {"L005", Severity::error, "invalid percent-escape"},
     {"L006", Severity::warning, "no database name"},
     {"L007", Severity::error, "port is not an integer between 1 and 65535"},
-    {"L008", Severity::warning, "query parameter is not a libpq keyword"},
+    {"L008", Severity::error, "query parameter libpq rejects"},
     {"L009", Severity::error, "invalid value for sslmode, channel_binding, target_session_attrs or gssencmode"},
     {"L010", Severity::warning, "remote host without sslmode=require or stronger"},
     {"L011", Severity::error, "sslmode=disable on a managed database host"},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <tuple>
 
 #include "dsn/judge.hpp"
 #include "lint/checks.hpp"
@@ -135,7 +136,7 @@ void pins_in_toml(const std::string& path, std::string_view text, std::vector<co
     const auto eq = l.find('=');
     if (eq != std::string_view::npos) {
       auto key = util::trim(l.substr(0, eq));
-      if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'')) {
+      if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front()) {
         key = key.substr(1, key.size() - 2);
       }
       if (normalise(key) == "sqlalchemy") {
@@ -289,20 +290,15 @@ bool bool_kwarg_true(std::string_view args, std::string_view name)
 
 void find_engine_calls(const std::string& path, std::string_view text, ProjectFacts& facts)
 {
-  for (std::size_t pos = text.find("create_engine("); pos != std::string_view::npos;
-       pos = text.find("create_engine(", pos + 1)) {
-    if (pos > 0 && (std::isalnum(static_cast<unsigned char>(text[pos - 1])) != 0)) {
+  for (const std::string_view needle : {std::string_view("create_engine("), std::string_view("create_async_engine(")}) {
+  for (std::size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1)) {
+    if (pos > 0 && (std::isalnum(static_cast<unsigned char>(text[pos - 1])) != 0 || text[pos - 1] == '_')) {
       continue;
     }
-    std::size_t start = pos;
-    if (start >= 6 && text.substr(start - 6, 6) == "async_") {
-      start -= 6;
-      if (start >= 7 && text.substr(start - 7, 7) == "create_") {
-        continue;  // "create_async_engine" is matched by its own spelling below
-      }
-    }
+    const std::size_t start = pos;
+    const std::size_t open = pos + needle.size();
     // Argument text up to the matching parenthesis (strings are skipped so a ')' in a URL does not end it).
-    std::size_t i = pos + 14;
+    std::size_t i = open;
     int depth = 1;
     char quote = 0;
     for (; i < text.size() && depth > 0; ++i) {
@@ -321,7 +317,7 @@ void find_engine_calls(const std::string& path, std::string_view text, ProjectFa
         --depth;
       }
     }
-    const auto args = text.substr(pos + 14, i - pos - 14);
+    const auto args = text.substr(open, i - open);
     EngineCall call;
     call.path = path;
     call.line = line_of(text, start);
@@ -341,6 +337,10 @@ void find_engine_calls(const std::string& path, std::string_view text, ProjectFa
     }
     facts.engine_calls.push_back(std::move(call));
   }
+  }
+  std::sort(facts.engine_calls.begin(), facts.engine_calls.end(), [](const EngineCall& a, const EngineCall& b) {
+    return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
+  });
 }
 
 bool is_python(std::string_view path)
