@@ -224,10 +224,11 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
       if (r.ec != std::errc() || r.ptr != value.data() + value.size() || (n > 0 && n < 2)) {
         auto fixed = info;
         set_param(fixed, "connect_timeout", "10");
-        out.push_back(finding("L021", site,
+        const bool not_integer = r.ec != std::errc() || r.ptr != value.data() + value.size();
+        out.push_back(finding(not_integer ? "L021" : "L032", site,
                               "connect_timeout=" + util::printable(value)
-                                + (r.ec != std::errc() ? " is not an integer number of seconds: the connection attempt fails."
-                                                       : " is below libpq's minimum of 2 seconds."),
+                                + (not_integer ? " is not an integer number of seconds: the connection attempt fails."
+                                               : " is below libpq's minimum and is raised to 2 seconds."),
                               render_redacted(fixed)));
       }
     }
@@ -507,7 +508,15 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
   std::string text(raw);
   const std::string scheme(raw.substr(0, sep));
   std::string suggestion;
-  if (classify_scheme(scheme, &suggestion) == SchemeClass::postgres_typo) {
+  const SchemeClass scheme_class = classify_scheme(scheme, &suggestion);
+  if (scheme_class == SchemeClass::postgres && scheme != util::to_lower(scheme)) {
+    // libpq compares the prefix case-sensitively and then fails with 'missing "=" after ...'.
+    text = util::to_lower(scheme) + text.substr(sep);
+    out.push_back(finding("L027", site,
+                          q(scheme) + ":// is upper-case, but libpq matches the scheme case-sensitively and rejects the URL.",
+                          util::to_lower(scheme) + redact_raw(raw).substr(sep)));
+  }
+  if (scheme_class == SchemeClass::postgres_typo) {
     text = suggestion + text.substr(sep);
     out.push_back(finding("L027", site,
                           q(scheme) + ":// is not a PostgreSQL scheme (libpq accepts only postgresql:// and "
@@ -601,6 +610,15 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
 
   auto info = raw.size() >= 5 && util::starts_with_icase(raw, "jdbc:") ? dsn::parse_jdbc(text) : dsn::parse_uri(text);
   if (!info) {
+    // Only a PostgreSQL URL with something after "://" (prose such as "use postgresql:// URLs" is not a URL).
+    const bool postgres = scheme_class == SchemeClass::postgres || scheme_class == SchemeClass::postgres_typo;
+    if (postgres && text.size() > text.find("://") + 3 && info.error().code == core::ErrorCode::parse) {
+      out.push_back(finding("L031", site,
+                            "The connection string does not parse (" + util::printable(info.error().message)
+                              + "), so every client rejects it.",
+                            "Percent-encode reserved characters and check the brackets of IPv6 hosts: "
+                              + redact_raw(text)));
+    }
     return std::nullopt;
   }
   check_conninfo(site, *info, facts, out);

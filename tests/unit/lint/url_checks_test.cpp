@@ -191,7 +191,7 @@ TEST(UrlChecks, UnknownAndMisspelledParameters)
 
   c = run(base("schema", "public"));
   ASSERT_TRUE(c.has("L008"));
-  EXPECT_EQ(c.find("L008")->severity, core::Severity::warning);
+  EXPECT_EQ(c.find("L008")->severity, core::Severity::error);
   ProjectFacts prisma;
   prisma.uses_prisma = true;
   EXPECT_FALSE(run(base("schema", "public"), prisma).has("L008"));
@@ -216,7 +216,8 @@ TEST(UrlChecks, ConnectTimeoutAndFragment)
     return make("postgresql", "u", "hunter2", {hp("localhost")}, "db", {{"connect_timeout", std::move(v)}});
   };
   EXPECT_TRUE(run(base("abc")).has("L021"));
-  EXPECT_TRUE(run(base("1")).has("L021"));
+  EXPECT_TRUE(run(base("1")).has("L032"));
+  EXPECT_FALSE(run(base("1")).has("L021"));
   EXPECT_FALSE(run(base("10")).has("L021"));
   auto frag = make("postgresql", "u", "hunter2", {hp("localhost")}, "db");
   frag.fragment = "main";
