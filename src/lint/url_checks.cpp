@@ -573,6 +573,23 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
     }
   }
 
+  // An IPv6 host whose bracket is never closed: libpq fails with 'end of string reached when looking for matching
+  // "]"'; lenient parsers take the rest of the URL as the host.
+  {
+    const auto ru3 = raw_userinfo(text);
+    const std::size_t host_start = ru3.present ? ru3.host_offset : text.find("://") + 3;
+    const auto host_end = text.find_first_of("/?#", host_start);
+    const auto authority = std::string_view(text).substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+    const auto open = authority.find('[');
+    if (open != std::string_view::npos && authority.find(']', open) == std::string_view::npos) {
+      out.push_back(finding("L031", site,
+                            "The IPv6 host's '[' is never closed, so libpq rejects the URL (end of string reached when "
+                            "looking for matching \"]\").",
+                            "Close the bracket: scheme://user:****@[address]:port/database"));
+      return std::nullopt;
+    }
+  }
+
   // Invalid percent-escapes (placeholders such as %(password)s and %DB_PASSWORD% are not escapes).
   for (std::size_t i = text.find('%'); i != std::string::npos; i = text.find('%', i + 1)) {
     const auto close = text.find('%', i + 1);
