@@ -191,6 +191,7 @@ core::Expected<LintResult> run_lint(const core::RepoView& repo, const LintOption
   DSNGUARD_TRY(check_env_files(repo, env_input, result));
 
   std::vector<dsn::ConnInfo> project_urls;
+  std::vector<std::string> missing_drivers;
   for (auto& s : sites) {
     s.site.raw = s.raw;
     auto info = check_url(s.site, facts, result.findings);
@@ -209,7 +210,15 @@ core::Expected<LintResult> run_lint(const core::RepoView& repo, const LintOption
         redact_raw(s.raw)));
     }
     if (!s.template_file && !util::ends_with_icase(s.site.path, ".md")) {
-      check_driver(facts, *info, s.site.path, s.site.line, s.site.column, redact_raw(s.raw), result.findings);
+      // One P005 per missing driver: the first place that needs it.
+      std::vector<core::Finding> driver;
+      check_driver(facts, *info, s.site.path, s.site.line, s.site.column, redact_raw(s.raw), driver);
+      for (auto& f : driver) {
+        if (std::find(missing_drivers.begin(), missing_drivers.end(), f.fix) == missing_drivers.end()) {
+          missing_drivers.push_back(f.fix);
+          result.findings.push_back(std::move(f));
+        }
+      }
     }
   }
   for (auto& f : template_findings) {

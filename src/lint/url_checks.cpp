@@ -294,7 +294,8 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   const bool uri_like = info.form == dsn::Form::uri || info.form == dsn::Form::jdbc;
 
   // Structure checks apply to every database URL.
-  for (const auto& h : info.hosts) {
+  // A port= parameter (key=value form, or ?port= in a URI) is checked below instead of the host list it feeds.
+  for (const auto& h : info.param("port") ? std::vector<dsn::HostPort>() : info.hosts) {
     if (!h.port.empty() && !valid_port(h.port) && !is_templated_host(h.port)) {
       auto fixed = info;
       for (auto& fh : fixed.hosts) {
@@ -311,7 +312,10 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   if (auto p = info.param("port"); p && !valid_port(*p) && !is_templated_host(*p)) {
     auto fixed = info;
     set_param(fixed, "port", "5432");
-    out.push_back(finding("L007", site, "Port " + q(*p) + " is not an integer between 1 and 65535.", render_redacted(fixed)));
+    out.push_back(finding("L007", site,
+                          "Port " + q(*p) + " is not an integer between 1 and 65535: the connection fails with \"invalid "
+                          "port number\".",
+                          render_redacted(fixed)));
   }
   if (!is_postgres(info)) {
     return;
