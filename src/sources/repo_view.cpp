@@ -66,9 +66,14 @@ std::vector<std::string> walk(const std::string& root, const Enter& enter)
     const std::string rel = entry.path().lexically_relative(base).generic_string();
     std::error_code sec;
     const auto st = entry.symlink_status(sec);
-    if (!sec && fs::is_directory(st)) {
+    if (entry.path().filename() == ".git") {
+      // The repository itself (a directory, or a "gitdir:" file in linked worktrees and submodules).
+      if (!sec && fs::is_directory(st)) {
+        it.disable_recursion_pending();
+      }
+    } else if (!sec && fs::is_directory(st)) {
       const bool nested_repo = fs::exists(entry.path() / ".git", sec);
-      if (entry.path().filename() == ".git" || nested_repo || !enter(rel)) {
+      if (nested_repo || !enter(rel)) {
         it.disable_recursion_pending();
       }
     } else if (!sec && fs::is_regular_file(st)) {
