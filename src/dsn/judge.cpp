@@ -90,7 +90,7 @@ bool is_low_trust_path(std::string_view path_in)
   if (name.rfind("readme", 0) == 0 || name.rfind("changelog", 0) == 0 || name.rfind("contributing", 0) == 0) {
     return true;
   }
-  for (const std::string_view ext : {".md", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", ".mdx", ".html"}) {
+  for (const std::string_view ext : {".md", ".markdown", ".rst", ".adoc", ".ipynb", ".mdx", ".html"}) {
     if (ends_with(name, ext)) {
       return true;
     }
@@ -145,8 +145,10 @@ Verdict judge(const ConnInfo& info, std::string_view path)
   bool any_private = false;
   bool any_documentation = false;
   bool all_documentation = !info.hosts.empty();
+  // Hosts that are not names: a .pgpass '*' matches every server; Snowflake's "host" is an account identifier.
+  const bool account_host = info.scheme.rfind("snowflake", 0) == 0;
   for (const auto& hp : info.hosts) {
-    const auto kind = classify_host(hp.host);
+    const auto kind = (hp.host == "*" || (account_host && !hp.host.empty())) ? HostKind::public_host : classify_host(hp.host);
     any_documentation = any_documentation || kind == HostKind::documentation;
     all_documentation = all_documentation && kind == HostKind::documentation;
     if (kind == HostKind::public_host || kind == HostKind::managed) {

@@ -65,7 +65,8 @@ core::Expected<ConnInfo> parse_keyvalue(std::string_view text)
     if (i == key_start || j >= text.size() || text[j] != '=') {
       break;  // not a key=value pair: the conninfo ends before it
     }
-    const std::string key = detail::lower(text.substr(key_start, i - key_start));
+    // Keywords are case-sensitive in libpq ("HOST=" is an error), so keep them as written.
+    const std::string key(text.substr(key_start, i - key_start));
     ++j;
     while (j < text.size() && is_space(text[j])) {
       ++j;

@@ -20,7 +20,8 @@ bool is_alpha(char c)
 
 bool is_scheme_char(char c)
 {
-  return is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+  // '_' is outside RFC 3986 but SQLAlchemy driver names use it (oracle+cx_oracle, ibm_db_sa).
+  return is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-' || c == '_';
 }
 
 bool is_space_or_ctl(char c)
