@@ -301,7 +301,7 @@ CheckResult check_postgres(const Target& target, const CheckOptions& options)
     params.emplace_back("port", *port);
   }
   if (options.isolated) {
-    params.emplace_back("passfile", "/dev/null");
+    params.emplace_back("passfile", "/dev/null/no-pgpass");
   } else if (const auto passfile = target.param("passfile")) {
     params.emplace_back("passfile", *passfile);
   }

@@ -18,7 +18,7 @@ using Deadline = std::chrono::steady_clock::time_point;
 
 struct CheckOptions {
   Deadline deadline;         // covers DNS, TCP, TLS, authentication and the query
-  bool isolated = false;     // passfile=/dev/null; the caller also clears PG* variables (isolate_environment)
+  bool isolated = false;     // no password file (passfile points nowhere); the caller also clears PG* variables (isolate_environment)
   bool public_only = false;  // refuse targets whose resolved addresses are not public (or are Unix sockets)
 };
 
