@@ -45,7 +45,9 @@ void verify_findings_with(core::Report& report, const CredentialChecker& checker
     if (!is_candidate(f)) {
       continue;
     }
-    Credential c{f.attribute("host"), f.attribute("port"), f.attribute("database"), f.attribute("user"),
+    // "hosts" lists every host of a multi-host URL (libpq tries them in order); "host" is the first.
+    const std::string hosts = f.attribute("hosts").empty() ? f.attribute("host") : f.attribute("hosts");
+    Credential c{hosts, f.attribute("port"), f.attribute("database"), f.attribute("user"),
                  f.attribute("sslmode"), f.secret};
     const auto [it, inserted] = index_of.emplace(c.key(), credentials.size());
     if (inserted) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "util/strings.hpp"
 #include "verify/address_class.hpp"
@@ -124,7 +125,21 @@ struct Endpoints {
 // when nothing is left to connect to or the address policy refuses the target.
 bool resolve_endpoints(const Target& target, const CheckOptions& options, Endpoints& out, CheckResult& r)
 {
-  const auto host_param = target.param("host");
+  // Where libpq would take the host from: the URL, else (not isolated) PGHOST / PGHOSTADDR, which libpq would
+  // otherwise resolve itself, blocking and without our deadline.
+  std::optional<std::string> host_param = target.param("host");
+  std::optional<std::string> hostaddr_param = target.param("hostaddr");
+  if (!host_param && !hostaddr_param && !options.isolated) {
+    if (const char* env = std::getenv("PGHOST"); env != nullptr && *env != '\0') {
+      host_param = env;
+    }
+    if (const char* env = std::getenv("PGHOSTADDR"); env != nullptr && *env != '\0') {
+      hostaddr_param = env;
+    }
+  }
+  if (!host_param && hostaddr_param) {
+    host_param = hostaddr_param;  // hostaddr alone: the addresses are the hosts
+  }
   if (!host_param) {
     if (options.public_only) {
       r.refused = true;
@@ -134,7 +149,7 @@ bool resolve_endpoints(const Target& target, const CheckOptions& options, Endpoi
     return true;  // libpq's default Unix socket: no DNS
   }
   const std::vector<std::string> hosts = split_list(*host_param);
-  const std::vector<std::string> given_addrs = split_list(target.param("hostaddr").value_or(""));
+  const std::vector<std::string> given_addrs = split_list(hostaddr_param.value_or(""));
   const std::vector<std::string> ports = split_list(target.param("port").value_or(""));
   std::string dns_errors;
   bool dns_timed_out = false;

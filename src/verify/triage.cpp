@@ -108,7 +108,7 @@ Triage by_text(std::string_view m)
     TriageClass triage;
     std::string_view check;
   };
-  static constexpr std::array<Pattern, 32> k_patterns{{
+  static constexpr std::array<Pattern, 33> k_patterns{{
     {"invalid sslmode value", TriageClass::bad_url, k_check_bad_url},
     {"invalid channel_binding value", TriageClass::bad_url, k_check_bad_url},
     {"invalid gssencmode value", TriageClass::bad_url, k_check_bad_url},
@@ -127,6 +127,8 @@ Triage by_text(std::string_view m)
     {"Connection refused", TriageClass::unreachable,
      "nothing accepts connections on that host and port: verify host and port, that the server runs, confirm "
      "sslmode=require, and check the firewall / IP allow-list"},
+    {"Is the server running", TriageClass::unreachable,
+     "nothing accepts connections there: verify the host/socket and port and that the server runs"},
     {"timeout expired", TriageClass::unreachable, k_check_unreachable},
     {"Connection timed out", TriageClass::unreachable, k_check_unreachable},
     {"No route to host", TriageClass::unreachable, k_check_unreachable},

@@ -254,6 +254,22 @@ TEST_F(VerifyPostgres, IsolatedIgnoresPgEnvironment)
   EXPECT_NE(isolated.doc["error"]["message"].get<std::string>().find("no password supplied"), std::string::npos);
 }
 
+TEST_F(VerifyPostgres, HostFromPgEnvironmentIsResolvedUnderTheDeadline)
+{
+  RunOptions with_pghost = env;
+  with_pghost.env["PGHOST"] = "localhost";
+  with_pghost.env["PGPORT"] = std::to_string(pg.port());
+  const std::string no_host = "postgresql://" + std::string(PostgresServer::k_user) + ":"
+                              + percent_encode(PostgresServer::k_password) + "@/" + PostgresServer::k_database
+                              + "?sslmode=require";
+  const auto v = verify_json({"--url", no_host}, with_pghost);
+  EXPECT_EQ(v.run.exit_code, 0) << v.run.out << v.run.err;
+  EXPECT_EQ(v.doc["target"]["hostaddr"], "127.0.0.1") << v.doc.dump();
+  // --isolated: PGHOST is ignored, so libpq's default Unix socket is tried (and is not there).
+  const auto isolated = verify_json({"--url", no_host, "--isolated"}, with_pghost);
+  EXPECT_EQ(isolated.run.exit_code, 5) << isolated.run.out;
+}
+
 TEST_F(VerifyPostgres, OrmUrlsAreNormalisedForLibpq)
 {
   const std::string base = "@127.0.0.1:" + std::to_string(pg.port()) + "/" + PostgresServer::k_database;

@@ -140,6 +140,10 @@ TEST(Triage, UnreachableAndDns)
   EXPECT_EQ(classify("could not translate host name \"x.invalid\" to address: Name or service not known\n").triage,
             TriageClass::unreachable);
   EXPECT_EQ(classify("timeout expired\n").triage, TriageClass::unreachable);
+  EXPECT_EQ(classify("connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: No such file or "
+                     "directory\n\tIs the server running locally and accepting connections on that socket?\n")
+              .triage,
+            TriageClass::unreachable);
   EXPECT_EQ(classify(k_prefix + "No route to host\n").triage, TriageClass::unreachable);
 
   FailureInfo timed_out;
