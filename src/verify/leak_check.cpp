@@ -47,7 +47,13 @@ LeakCheck check_leaked_credential(const Target& target, double timeout_seconds, 
                        std::chrono::duration<double>(timeout_seconds));
   options.isolated = true;
   options.public_only = !allow_private;
-  return leak_state_of(check_postgres(target, options));
+  // Send the leaked host nothing of ours: no client certificate from ~/.postgresql (it would identify the
+  // person running the scan) and no GSSAPI, which could contact a Kerberos KDC (another host).
+  Target own = target;
+  own.set("sslcert", "/dev/null/no-client-cert");
+  own.set("sslkey", "/dev/null/no-client-key");
+  own.set("gssencmode", "disable");
+  return leak_state_of(check_postgres(own, options));
 }
 
 void run_parallel(std::size_t count, unsigned parallel, const std::function<void(std::size_t)>& job)

@@ -21,7 +21,8 @@ struct LeakCheck {
 // DNS/refused/timeout -> unreachable; address policy -> refused; anything else -> error.
 LeakCheck leak_state_of(const CheckResult& result);
 
-// Connects to `target` (isolated: no password file) with a deadline of `timeout_seconds`. Without
+// Connects to `target` (isolated: no password file, no client certificate, no GSSAPI) with a deadline of
+// `timeout_seconds`. Without
 // `allow_private`, targets whose resolved addresses are not public (loopback, RFC 1918, link-local, CGNAT,
 // unique-local, Unix sockets, ...) are refused before anything is sent.
 LeakCheck check_leaked_credential(const Target& target, double timeout_seconds, bool allow_private);
