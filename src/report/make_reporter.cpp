@@ -1,5 +1,6 @@
 #include "report/json_reporter.hpp"
 #include "report/reporter.hpp"
+#include "report/sarif_reporter.hpp"
 #include "report/text_reporter.hpp"
 
 namespace dsnguard::report {
@@ -24,6 +25,7 @@ std::unique_ptr<Reporter> make_reporter(core::Format format, const ReporterOptio
   switch (format) {
   case core::Format::text: return std::make_unique<TextReporter>(options);
   case core::Format::json: return std::make_unique<JsonReporter>();
+  case core::Format::sarif: return std::make_unique<SarifReporter>();
   default: return std::make_unique<UnavailableReporter>(format);
   }
 }
