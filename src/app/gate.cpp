@@ -156,11 +156,11 @@ core::Expected<void> apply_gate(core::Report& report, const Options& options, st
     if (!error.empty()) {
       return core::fail(core::ErrorCode::io, "cannot write baseline '" + options.write_baseline + "': " + error);
     }
-    std::size_t written = 0;
-    for (const auto c : text) {
-      written += c == '\n' ? 1 : 0;
+    std::set<std::string> unique;
+    for (const auto& e : entries) {
+      unique.insert(e.fingerprint);
     }
-    written -= 3;  // header lines
+    const std::size_t written = unique.size();
     err << "dsnguard: wrote " << written << (written == 1 ? " entry" : " entries") << " to baseline '"
         << options.write_baseline << "'\n";
     // The findings just recorded are accepted: they no longer fail this run.
