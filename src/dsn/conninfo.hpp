@@ -46,6 +46,9 @@ struct ConnInfo {
   std::string driver;  // the part after '+', lower-cased ("asyncpg"); "" when none
   std::optional<std::string> user;      // decoded
   std::optional<std::string> password;  // decoded; nullopt when absent (empty string = present but empty)
+  // The password exactly as written (before percent-decoding) when the form decodes it (URI, JDBC); "" when
+  // the form has no escapes. The judgement checks it too: "%DB_PASSWORD%" must not be decoded into a literal.
+  std::string raw_password;
   Span user_span;
   Span password_span;  // raw span of the password in the parsed text (for redaction and columns)
   std::vector<HostPort> hosts;

@@ -84,6 +84,7 @@ void parse_query(std::string_view query, std::size_t base, char sep, ConnInfo& i
       const std::string lk = lower(key);
       if ((lk == "password" || lk == "pwd" || lk == "passwd") && !info.password) {
         info.password = value;
+        info.raw_password = std::string(raw_value);
         info.password_span = {base + start + eq + 1, raw_value.size()};
       } else if ((lk == "user" || lk == "username" || lk == "uid") && !info.user) {
         info.user = value;

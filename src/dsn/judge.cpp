@@ -3,6 +3,7 @@
 // are high; documentation, test and template paths lower one step. Nothing real is dropped.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "dsn/detail.hpp"
 #include "dsn/judge.hpp"
@@ -132,6 +133,19 @@ Verdict judge(const ConnInfo& info, std::string_view path)
     password = password.substr(lit->offset, lit->length);
   }
   const std::string user = info.user.value_or("");
+  // Templates written with '%' (Windows %VAR%, Python %(name)s) can percent-decode into bytes that look literal.
+  if (!info.raw_password.empty() && info.raw_password != *info.password) {
+    const std::string& raw = info.raw_password;
+    const bool windows_var = raw.size() >= 3 && raw.front() == '%' && raw.back() == '%'
+                             && std::all_of(raw.begin() + 1, raw.end() - 1, [](char ch) {
+                                  return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                                });
+    const bool py_format = raw.find("%(") != std::string::npos && raw.find(")s") != std::string::npos;
+    if (windows_var || py_format) {
+      v.reason = "interpolated password";
+      return v;
+    }
+  }
   switch (classify_password(password, user)) {
   case PasswordKind::empty: v.reason = "empty password"; return v;
   case PasswordKind::interpolation: v.reason = "interpolated password"; return v;
