@@ -95,7 +95,8 @@ core::Expected<ConnInfo> parse_pgpass(std::string_view line);
 core::Expected<ConnInfo> parse_mysql_dsn(std::string_view text);
 // True for a libpq 15 connection keyword (host, port, dbname, user, password, sslmode, ...).
 bool is_libpq_keyword(std::string_view key);
-// Tries the forms in a sensible order (jdbc, uri, ado, keyvalue).
+// Tries the forms in a sensible order: jdbc, uri, then ado before keyvalue when the text contains ';' and
+// keyvalue before ado otherwise. Returns the last parser's error when none applies.
 core::Expected<ConnInfo> parse_any(std::string_view text);
 
 // The engine family for a URI scheme ("postgresql+psycopg2" -> "postgresql", "pgsql" -> "postgresql",

@@ -343,10 +343,17 @@ core::Expected<ConnInfo> parse_any(std::string_view text)
   if (auto uri = parse_uri(text)) {
     return uri;
   }
-  if (auto ado = parse_ado(text)) {
-    return ado;
+  // ';' separates ADO pairs; libpq key=value pairs are separated by blanks.
+  if (text.find(';') != std::string_view::npos) {
+    if (auto ado = parse_ado(text)) {
+      return ado;
+    }
+    return parse_keyvalue(text);
   }
-  return parse_keyvalue(text);
+  if (auto kv = parse_keyvalue(text)) {
+    return kv;
+  }
+  return parse_ado(text);
 }
 
 }  // namespace dsnguard::dsn
