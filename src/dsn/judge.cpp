@@ -31,7 +31,7 @@ struct Sample {
 };
 
 // Published tutorial and quick-start credentials (framework docs, Docker image docs, driver READMEs).
-constexpr std::array<Sample, 15> k_samples = {{
+constexpr std::array<Sample, 18> k_samples = {{
     {"scott", "tiger", ""},                                  // SQLAlchemy / Oracle tutorials
     {"johndoe", "randompassword", ""},                       // Prisma quick start
     {"janedoe", "mypassword", ""},                           // Prisma docs
@@ -47,6 +47,9 @@ constexpr std::array<Sample, 15> k_samples = {{
     {"postgres", "example", ""},
     {"foo", "foo", "heroku.com"},                            // dj-database-url README
     {"user", "secret", "example.com"},
+    {"", "somewordpress", ""},                               // Docker docs WordPress sample
+    {"", "my-secret-pw", ""},                                // Docker Hub mysql image
+    {"", "P@ssw0rd", ""},
 }};
 
 }  // namespace
@@ -55,6 +58,10 @@ bool is_known_sample(const ConnInfo& info)
 {
   if (!info.password) {
     return false;
+  }
+  // SQLAlchemy's test and doc configurations vary the classic pair ("tiger^5HHH" for SQL Server rules).
+  if (info.user == "scott" && info.password->rfind("tiger", 0) == 0) {
+    return true;
   }
   const std::string user = info.user.value_or("");
   const std::string host = info.hosts.empty() ? std::string() : detail::lower(info.hosts.front().host);
@@ -119,6 +126,15 @@ bool is_low_trust_path(std::string_view path_in)
     }
   }
   return false;
+}
+
+bool is_container_config_path(std::string_view path_in)
+{
+  const std::string path = detail::lower(path_in);
+  const auto slash = path.rfind('/');
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return name.rfind("docker-compose", 0) == 0 || name.rfind("compose.", 0) == 0 || name.rfind("compose-", 0) == 0
+         || name.rfind("dockerfile", 0) == 0 || ends_with(name, ".dockerfile") || name.rfind("containerfile", 0) == 0;
 }
 
 Verdict judge(const ConnInfo& info, std::string_view path)
@@ -189,6 +205,10 @@ Verdict judge(const ConnInfo& info, std::string_view path)
   } else if (any_private) {
     v.confidence = weak ? Confidence::medium : Confidence::high;
     v.reason = weak ? "weak password on a private-network host" : "literal password on a private-network host";
+  } else if (info.hosts.empty() && is_container_config_path(path)) {
+    // POSTGRES_PASSWORD in a compose file or Dockerfile configures the container itself: a local service.
+    v.confidence = weak ? Confidence::low : Confidence::medium;
+    v.reason = weak ? "weak or default password for a local container" : "literal password for a local container";
   } else if (info.hosts.empty()) {
     // Assignments and driver arguments without a known host.
     v.confidence = weak ? Confidence::low : Confidence::high;

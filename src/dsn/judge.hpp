@@ -60,8 +60,13 @@ struct Verdict {
 // test/, tests/, fixtures/, *_test.go, test_*.py, *.spec.ts, .env.example, ...): confidence is lowered one step.
 bool is_low_trust_path(std::string_view path);
 
+// True for docker-compose / compose.* files, Dockerfiles and Containerfiles: a password assigned there without a
+// host configures a local container (judged like a compose-internal host).
+bool is_container_config_path(std::string_view path);
+
 // The full judgement of a credential found by a rule: applies the ladder placeholder -> suppressed,
-// weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high, and lowers
+// weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high (a password
+// without a host: high, or as local in container configs), and lowers
 // one step for test/docs/template paths. `path` may be "".
 Verdict judge(const ConnInfo& info, std::string_view path);
 

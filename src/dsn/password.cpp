@@ -140,7 +140,7 @@ bool is_mask(std::string_view pw)
 }
 
 // Words that make up instruction and placeholder passwords ("your_db_password_here", "mysecretpassword").
-constexpr std::array<std::string_view, 66> k_filler = {
+constexpr std::array<std::string_view, 80> k_filler = {
     "my",       "your",     "yours",   "the",      "a",        "db",       "database", "pg",      "postgres",
     "postgresql", "mysql",  "mongo",   "mongodb",  "redis",    "rabbit",   "rabbitmq", "user",    "users",
     "app",      "admin",    "root",    "secret",   "super",    "strong",   "here",     "example", "sample",
@@ -148,7 +148,8 @@ constexpr std::array<std::string_view, 66> k_filler = {
     "replace",  "with",     "change",  "me",       "this",     "to",       "goes",     "service", "account",
     "sa",       "very",     "long",    "random",   "generated", "own",     "value",    "of",      "for",
     "in",       "type",     "set",     "fill",     "default",  "server",   "pass",     "password", "passwd",
-    "pwd",      "pw",       "word"};
+    "pwd",      "pw",       "word",     "awesome",  "secure",   "complex",  "good",     "great",   "cool",
+    "nice",     "top",      "safe",     "hard",     "difficult", "special", "private",  "guess"};
 constexpr std::array<std::string_view, 5> k_core = {"password", "passwd", "pass", "pwd", "pw"};
 
 // True when `s` (lower case, separators removed) splits entirely into filler words with at least one core word.
@@ -201,14 +202,18 @@ bool is_placeholder(std::string_view pw)
   if (n.empty()) {
     return true;
   }
+  // Trailing punctuation does not make an instruction word real: "secretpassword!!".
+  while (n.size() > 1 && (n.back() == '!' || n.back() == '?' || n.back() == '*')) {
+    n.pop_back();
+  }
   // One repeated character: xxx, XXXX, 000, aaaa.
   if (n.size() >= 3 && std::all_of(n.begin(), n.end(), [&](char c) { return c == n[0]; }) && !is_digit(n[0])) {
     return true;
   }
-  static constexpr std::array<std::string_view, 30> k_words = {
+  static constexpr std::array<std::string_view, 31> k_words = {
       "changeme", "changemenow", "replaceme", "placeholder", "dummy", "fake", "sample", "example", "redacted",
       "todo", "fixme", "tbd", "notset", "none", "null", "nil", "undefined", "empty", "xxx", "xxxx", "xxxxx",
-      "secretvalue", "secretkey", "yoursecret", "mysecret", "foobar", "foo", "bar", "baz", "passphrase"};
+      "secretvalue", "secretkey", "yoursecret", "mysecret", "foobar", "foo", "bar", "baz", "passphrase", "foobared"};
   if (std::find(k_words.begin(), k_words.end(), n) != k_words.end()) {
     return true;
   }
