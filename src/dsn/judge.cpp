@@ -133,6 +133,12 @@ bool is_container_config_path(std::string_view path_in)
   const std::string path = detail::lower(path_in);
   const auto slash = path.rfind('/');
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  // CI pipeline files: database passwords there configure service containers of the CI job.
+  if (path.find(".github/workflows/") != std::string::npos || name == ".gitlab-ci.yml" || name == ".travis.yml"
+      || name == "bitbucket-pipelines.yml" || path.find(".circleci/") != std::string::npos
+      || name == "azure-pipelines.yml" || path.find(".woodpecker") != std::string::npos) {
+    return true;
+  }
   return name.rfind("docker-compose", 0) == 0 || name.rfind("compose.", 0) == 0 || name.rfind("compose-", 0) == 0
          || name.rfind("dockerfile", 0) == 0 || ends_with(name, ".dockerfile") || name.rfind("containerfile", 0) == 0;
 }

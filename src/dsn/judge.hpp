@@ -60,8 +60,9 @@ struct Verdict {
 // test/, tests/, fixtures/, *_test.go, test_*.py, *.spec.ts, .env.example, ...): confidence is lowered one step.
 bool is_low_trust_path(std::string_view path);
 
-// True for docker-compose / compose.* files, Dockerfiles and Containerfiles: a password assigned there without a
-// host configures a local container (judged like a compose-internal host).
+// True for docker-compose / compose.* files, Dockerfiles, Containerfiles and CI pipeline files (.github/workflows/,
+// .gitlab-ci.yml, ...): a password assigned there without a host configures a local or service container (judged
+// like a compose-internal host).
 bool is_container_config_path(std::string_view path);
 
 // The full judgement of a credential found by a rule: applies the ladder placeholder -> suppressed,

@@ -2,6 +2,7 @@
 // Categories follow detection-landscape.md section 4 (3-7); every check runs on the DECODED password.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "dsn/detail.hpp"
 #include "dsn/judge.hpp"
@@ -227,6 +228,16 @@ bool is_placeholder(std::string_view pw)
   if (n.size() > 8 && n.substr(n.size() - 4) == "here" && (contains(n, "pass") || contains(n, "pw") || contains(n, "secret"))) {
     return true;
   }
+  // Decoration does not make an instruction word real either: "#password#", "<<password>>", "(pass)".
+  std::string alnum;
+  for (const char c : n) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      alnum.push_back(c);
+    }
+  }
+  if (alnum.size() != n.size() && !alnum.empty() && alnum.size() * 2 >= n.size() && is_filler_compound(alnum)) {
+    return true;
+  }
   return is_filler_compound(n);
 }
 
@@ -295,6 +306,10 @@ bool is_weak_password(std::string_view password, std::string_view user)
     return true;
   }
   if (std::all_of(l.begin(), l.end(), is_digit) && l.size() <= 10) {
+    return true;
+  }
+  // A short single lower-case word ("gitea", "prisma", "crate"): a service-name default, not a generated secret.
+  if (password.size() <= 8 && std::all_of(password.begin(), password.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return true;
   }
   // Base word plus optional digits/punctuation: "postgres123", "admin!", "root1".

@@ -99,7 +99,12 @@ TEST(WeakPassword, DefaultsAndUserEqualsPassword)
   EXPECT_TRUE(is_weak_password("appuser", "appuser"));
   EXPECT_TRUE(is_weak_password("AppUser", "appuser"));
   EXPECT_FALSE(is_weak_password("Xk29fLq7Wm"));
-  EXPECT_FALSE(is_weak_password("appuser", "other"));
+  EXPECT_FALSE(is_weak_password("AppUser9Kq", "other"));
+  EXPECT_TRUE(is_weak_password("AppUser9Kq", "appuser9kq"));
+  // Short lower-case words are service-name defaults; longer or mixed ones are not.
+  EXPECT_TRUE(is_weak_password("gitea"));
+  EXPECT_FALSE(is_weak_password("Gitea9"));
+  EXPECT_FALSE(is_weak_password("whalehellothere"));
 }
 
 TEST(ClassifyHost, Kinds)
