@@ -72,8 +72,8 @@ struct ConnInfo {
 // Error (parse) when the text does not start with a scheme followed by "://".
 core::Expected<ConnInfo> parse_uri(std::string_view text);
 // As above, where `opener` is the byte just before the URI in its container ('"', '\'', '`', '(', '<', or 0).
-// Inside quotes the URI ends only at that quote (or whitespace), so a different quote inside the password stays
-// in it; after '(' it ends at the unbalanced ')', after '<' at '>'. Trailing punctuation ('.', ',', ';', ')',
+// Inside quotes the URI ends only at that quote (or whitespace; a backslash-escaped quote does not end it), so a
+// different quote inside the password stays in it; after '(' it ends at the unbalanced ')', after '<' at '>'. Trailing punctuation ('.', ',', ';', ')',
 // unbalanced ']', '>', '*', '!') and Markdown link syntax ("](") never become part of the host or database.
 core::Expected<ConnInfo> parse_uri(std::string_view text, char opener);
 // libpq keyword/value: `host=h port=5432 user=u password='p w'`. Error when no key=value pair is present or a

@@ -21,7 +21,8 @@ enum class PasswordKind {
 
 // Classifies a decoded password. `user` helps recognise user==password container defaults (not placeholders).
 PasswordKind classify_password(std::string_view password, std::string_view user = {});
-// For a shell default `${NAME:-literal}` (also `${NAME-literal}`, `${NAME:=literal}`): the span of the committed
+// For a shell default `${NAME:-literal}` (also `${NAME-literal}`, `${NAME:=literal}`, Spring `${NAME:literal}`): the
+// span of the committed
 // literal inside `password`; nullopt for anything else (including an empty default).
 std::optional<Span> shell_default_literal(std::string_view password);
 // A weak or default password (postgres, root, admin, secret, 123456, user == password, ...).

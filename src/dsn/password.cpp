@@ -109,6 +109,11 @@ bool is_interpolation(std::string_view pw)
 bool is_encrypted(std::string_view pw)
 {
   const std::string l = detail::lower(pw);
+  // Stored hashes (PostgreSQL md5 / SCRAM verifiers) are not usable passwords.
+  if ((l.size() == 35 && l.rfind("md5", 0) == 0 && std::all_of(l.begin() + 3, l.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
+      || l.rfind("scram-sha-256$", 0) == 0) {
+    return true;
+  }
   return l.rfind("enc[", 0) == 0 || l.rfind("{cipher}", 0) == 0 || l.rfind("!vault", 0) == 0
          || l.rfind("$ansible_vault", 0) == 0 || l.rfind("vault:", 0) == 0 || l.rfind("ENC(", 0) == 0
          || l.rfind("enc(", 0) == 0 || l.rfind("arn:aws:secretsmanager", 0) == 0
@@ -258,6 +263,10 @@ std::optional<Span> shell_default_literal(std::string_view pw)
   }
   if (i < pw.size() && pw[i] == ':') {
     ++i;
+    // Spring/Micronaut ${NAME:default}: a default that is not a shell operator.
+    if (i < pw.size() && pw[i] != '-' && pw[i] != '=' && pw[i] != '?' && pw[i] != '+' && pw[i] != '}') {
+      return Span{i, pw.size() - 1 - i};
+    }
   }
   if (i >= pw.size() || (pw[i] != '-' && pw[i] != '=')) {
     return std::nullopt;

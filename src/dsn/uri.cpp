@@ -47,7 +47,8 @@ std::size_t extent_end(std::string_view text, std::size_t from, char opener)
       break;
     }
     if (is_quote(opener)) {
-      if (c == opener) {
+      // A backslash-escaped quote (\" inside "...") belongs to the value.
+      if (c == opener && !(i > from && text[i - 1] == '\\')) {
         break;
       }
       continue;

@@ -19,7 +19,16 @@ bool is_quote(char c)
 
 char opener_at(std::string_view text, std::size_t start)
 {
-  return start > 0 ? text[start - 1] : '\0';
+  if (start == 0) {
+    return '\0';
+  }
+  const char c = text[start - 1];
+  // An escaped opening quote (a JSON string inside a JSON string) is closed by an escaped quote: let the parser
+  // stop at any quote instead of looking for an unescaped one.
+  if (is_quote(c) && start > 1 && text[start - 2] == '\\') {
+    return '\0';
+  }
+  return c;
 }
 
 // The text from `start` to the end of the line, or to the enclosing quote when the match sits in quotes.
