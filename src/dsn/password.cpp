@@ -146,7 +146,7 @@ bool is_mask(std::string_view pw)
 }
 
 // Words that make up instruction and placeholder passwords ("your_db_password_here", "mysecretpassword").
-constexpr std::array<std::string_view, 80> k_filler = {
+constexpr std::string_view k_filler[] = {
     "my",       "your",     "yours",   "the",      "a",        "db",       "database", "pg",      "postgres",
     "postgresql", "mysql",  "mongo",   "mongodb",  "redis",    "rabbit",   "rabbitmq", "user",    "users",
     "app",      "admin",    "root",    "secret",   "super",    "strong",   "here",     "example", "sample",
@@ -155,7 +155,8 @@ constexpr std::array<std::string_view, 80> k_filler = {
     "sa",       "very",     "long",    "random",   "generated", "own",     "value",    "of",      "for",
     "in",       "type",     "set",     "fill",     "default",  "server",   "pass",     "password", "passwd",
     "pwd",      "pw",       "word",     "awesome",  "secure",   "complex",  "good",     "great",   "cool",
-    "nice",     "top",      "safe",     "hard",     "difficult", "special", "private",  "guess"};
+    "nice",     "top",      "safe",     "hard",     "difficult", "special", "private",  "guess",    "test",
+    "testing",  "dev",      "oracle",   "sqlserver", "mssql",   "maria"};
 constexpr std::array<std::string_view, 5> k_core = {"password", "passwd", "pass", "pwd", "pw"};
 
 // True when `s` (lower case, separators removed) splits entirely into filler words with at least one core word.
@@ -243,7 +244,29 @@ bool is_placeholder(std::string_view pw)
   if (alnum.size() != n.size() && !alnum.empty() && alnum.size() * 2 >= n.size() && is_filler_compound(alnum)) {
     return true;
   }
-  return is_filler_compound(n);
+  if (is_filler_compound(n)) {
+    return true;
+  }
+  // Leetspeak and a version suffix do not either: "S0meVeryHardPassword", "MyOraclePWD1".
+  std::string plain;
+  for (const char c : alnum) {
+    switch (c) {
+    case '0': plain.push_back('o'); break;
+    case '1': plain.push_back('i'); break;
+    case '3': plain.push_back('e'); break;
+    case '4': plain.push_back('a'); break;
+    case '5': plain.push_back('s'); break;
+    case '7': plain.push_back('t'); break;
+    default: plain.push_back(c);
+    }
+  }
+  std::string trimmed = alnum;
+  while (!trimmed.empty() && is_digit(trimmed.back())) {
+    trimmed.pop_back();
+  }
+  // Only compounds: a lone disguised "Passw0rd" / "password1" stays a (weak) literal, reportable on real hosts.
+  return (plain != alnum && plain.size() > 8 && is_filler_compound(plain))
+         || (trimmed != alnum && trimmed.size() > 8 && is_filler_compound(trimmed));
 }
 
 }  // namespace

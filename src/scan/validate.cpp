@@ -143,7 +143,8 @@ void fill_context(std::string_view context, dsn::ConnInfo& info)
     }
     info.hosts.push_back(hp);
   }
-  if (!info.user && RE2::PartialMatch(context, k_user, &user)) {
+  static const RE2 k_sql_user(R"re((?i)\b(?:user|role|login)[ \t]+["'`]?([A-Za-z0-9_.$-]+))re", RE2::Quiet);
+  if (!info.user && (RE2::PartialMatch(context, k_user, &user) || RE2::PartialMatch(context, k_sql_user, &user))) {
     info.user = user;
   }
   if (!info.database && RE2::PartialMatch(context, k_db, &db)) {

@@ -75,6 +75,11 @@ TEST(ClassifyPassword, PlaceholderWords)
                          "YOUR_DB_PASSWORD_HERE", "enter_password_here", "mysecretpassword", "secretpassword"}) {
     EXPECT_EQ(classify_password(pw), PasswordKind::placeholder) << pw;
   }
+  // Disguised compounds are still instructions; a lone disguised word is a weak literal.
+  EXPECT_EQ(classify_password("S0meVeryHardPassword"), PasswordKind::placeholder);
+  EXPECT_EQ(classify_password("MyOraclePWD1"), PasswordKind::placeholder);
+  EXPECT_EQ(classify_password("Passw0rd"), PasswordKind::literal);
+  EXPECT_EQ(classify_password("password1"), PasswordKind::literal);
   // Contrast: real passwords that contain a placeholder-ish word.
   for (const char* pw : {"Password123!xQ", "tr0ub4dor&3", "correct-horse-battery-staple", "whereisit2024"}) {
     EXPECT_EQ(classify_password(pw), PasswordKind::literal) << pw;
