@@ -24,6 +24,7 @@ core::Expected<scan::Engine> load_engine(const Options& options)
       rules.push_back(std::move(r));
     }
   }
+  DSNGUARD_TRY(configure_rules(rules, options));
   return scan::Engine::compile(std::move(rules));
 }
 
@@ -142,6 +143,7 @@ core::Expected<void> write_report(const core::Report& report, const Options& opt
     const char* no_color = std::getenv("NO_COLOR");
     ro.color = to_stdout && ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
   }
+  ro.show_suppressed = options.show_suppressed;
   auto reporter = report::make_reporter(options.format, ro);
   if (to_stdout) {
     DSNGUARD_TRY(reporter->write(out, report));
@@ -178,12 +180,18 @@ bool fails(const core::Finding& f, const std::string& fail_on)
 
 int exit_code_for(const core::Report& report, const Options& options)
 {
+  // Something could not be read: say so even when findings were reported (they are still in the report).
+  if (report.summary.incomplete) {
+    return k_exit_incomplete;
+  }
+  const std::string fail_on = effective_fail_on(options);
   for (const auto& f : report.findings) {
-    if (!f.suppressed && fails(f, options.fail_on)) {
+    if (!f.suppressed && fails(f, fail_on)) {
       return k_exit_findings;
     }
   }
-  return report.summary.incomplete ? k_exit_incomplete : k_exit_clean;
+  // Partial history (shallow clone) is "incomplete" only when it found nothing (issue 3).
+  return report.summary.partial_history ? k_exit_incomplete : k_exit_clean;
 }
 
 }  // namespace dsnguard::app
