@@ -178,12 +178,17 @@ bool fails(const core::Finding& f, const std::string& fail_on)
 
 int exit_code_for(const core::Report& report, const Options& options)
 {
+  // Something could not be read: say so even when findings were reported (they are still in the report).
+  if (report.summary.incomplete) {
+    return k_exit_incomplete;
+  }
   for (const auto& f : report.findings) {
     if (!f.suppressed && fails(f, options.fail_on)) {
       return k_exit_findings;
     }
   }
-  return report.summary.incomplete ? k_exit_incomplete : k_exit_clean;
+  // Partial history (shallow clone) is "incomplete" only when it found nothing (issue 3).
+  return report.summary.partial_history ? k_exit_incomplete : k_exit_clean;
 }
 
 }  // namespace dsnguard::app

@@ -59,7 +59,8 @@ void redact_finding(core::Finding& finding);
 // Writes `report` in options.format to --output or `out`. Returns an error for unwritable output.
 core::Expected<void> write_report(const core::Report& report, const Options& options, std::ostream& out);
 
-// 1 when unsuppressed findings remain at or above --fail-on, else 3 when the scan was incomplete, else 0.
+// 3 when something could not be read (summary.incomplete; findings are still reported), else 1 when
+// unsuppressed findings remain at or above --fail-on, else 3 when history was partial (shallow), else 0.
 int exit_code_for(const core::Report& report, const Options& options);
 
 }  // namespace dsnguard::app
