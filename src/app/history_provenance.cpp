@@ -30,12 +30,10 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
 {
   report.summary.commits = source.commits();
   report.summary.blobs = source.blobs();
-  if (source.partial()) {
-    report.summary.partial_history = true;
-  }
+  // A shallow clone: exit_code_for() turns partial history into exit 3 only when nothing was found.
+  // --since/--range/pre-push are deliberate limits, not missing history.
   if (source.shallow()) {
-    // Partial history is "incomplete" only when it found nothing: findings already fail the run (exit 1).
-    report.summary.incomplete = true;
+    report.summary.partial_history = true;
   }
 
   std::map<std::string, std::vector<core::Finding>> groups;

@@ -13,8 +13,8 @@ namespace dsnguard::app {
 // blob) where it was seen, oldest first, each with the commit that introduced it, author, time, refs that
 // still reach it and whether HEAD still has it. The kept finding is the one from the oldest occurrence and its
 // location.commit is that introducing commit. Env-file findings get attribute "path_at_head" = "true"/"false".
-// Also sets summary.commits, summary.blobs and summary.partial_history (and summary.incomplete for a shallow
-// clone: exit 3 when nothing was found, 1 otherwise).
+// Also sets summary.commits, summary.blobs and, for a shallow clone, summary.partial_history (exit 3 only when
+// nothing was found, see exit_code_for).
 void attach_provenance(core::Report& report, sources::HistorySource& source);
 
 }  // namespace dsnguard::app

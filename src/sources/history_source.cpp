@@ -258,6 +258,23 @@ core::Expected<std::unique_ptr<HistorySource>> make_history_source(const History
   config.progress = options.progress;
   const std::string since = options.since;
   const std::string range = options.range;
+  if (!since.empty() || !range.empty()) {
+    // Bad revisions are usage errors, found before any scanning starts.
+    DSNGUARD_TRY_ASSIGN(const auto repo, open_repository(options.path));
+    std::vector<std::string> revs;
+    if (!since.empty()) {
+      revs.push_back(since);
+    }
+    if (const auto dots = range.find(".."); !range.empty() && dots != std::string::npos) {
+      revs.push_back(range.substr(0, dots));
+      revs.push_back(range.substr(dots + 2));
+    }
+    for (const auto& rev : revs) {
+      if (!rev.empty()) {
+        DSNGUARD_TRY(resolve_commit(repo.get(), rev));
+      }
+    }
+  }
   config.scope = [since, range](git_repository* repo, const std::vector<Tip>& tips,
                                 core::FragmentSink&) -> core::Expected<Scope> {
     Scope s;
