@@ -1,5 +1,7 @@
 #include "sources/blob_reader.hpp"
 
+#include "sources/pack_reader.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -10,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -115,15 +116,7 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
     for (const auto& j : jobs) {
       keyed.emplace_back(key(j.id), j);
     }
-    const char* ord = std::getenv("DSNGUARD_ORDER");
-    const std::string order_mode = ord != nullptr ? ord : "pack";
-    if (order_mode == "pack") {
-      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    } else if (order_mode == "rev") {
-      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    } else if (order_mode == "oid") {
-      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return git_oid_cmp(&a.second.id, &b.second.id) < 0; });
-    }
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < keyed.size(); ++i) {
       jobs[i] = keyed[i].second;
     }
@@ -138,6 +131,58 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
   const auto started = std::chrono::steady_clock::now();
   auto last_print = started;
 
+  const auto print_progress = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    if (now - last_print > std::chrono::milliseconds(250)) {
+      last_print = now;
+      const double secs = std::chrono::duration<double>(now - started).count();
+      std::fprintf(stderr, "\r\033[Kdsnguard: %zu/%zu objects, %.1f MiB/s", done.load(), jobs.size(),
+                   static_cast<double>(bytes.load()) / (1024.0 * 1024.0) / std::max(secs, 1e-3));
+    }
+  };
+  // Hands one blob's bytes to the sink. False when the sink asked to stop.
+  const auto deliver = [&](const BlobJob& job, const char* data, std::size_t size) {
+    bytes.fetch_add(size, std::memory_order_relaxed);
+    core::Fragment fragment;
+    fill(job.tag, fragment);
+    if (size > options.max_file_size) {
+      sink.skipped({fragment.origin.path, core::Skipped::Reason::too_large,
+                    "blob " + oid_hex(job.id) + ": " + std::to_string(size) + " bytes > --max-file-size"});
+      return true;
+    }
+    if (std::memchr(data, '\0', std::min(size, k_binary_probe)) != nullptr) {
+      sink.skipped({fragment.origin.path, core::Skipped::Reason::binary, "blob " + oid_hex(job.id)});
+      return true;
+    }
+    fragment.bytes = std::string_view(data, size);
+    return sink.fragment(fragment) != core::Visit::stop;
+  };
+
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Pass 1: straight from the pack files, each delta chain resolved once.
+  std::vector<std::atomic<std::uint8_t>> from_pack(jobs.size());
+  {
+    OidMap<std::uint32_t> wanted;
+    wanted.reserve(jobs.size());
+    for (std::uint32_t i = 0; i < jobs.size(); ++i) {
+      wanted.emplace(jobs[i].id, i);
+    }
+    const bool go_on = read_pack_blobs(options.git_dir, wanted, threads, from_pack,
+                                       [&](std::uint32_t i, const char* data, std::size_t size) {
+                                         const bool more = deliver(jobs[i], data, size);
+                                         done.fetch_add(1, std::memory_order_relaxed);
+                                         if (options.progress) {
+                                           print_progress();
+                                         }
+                                         return more;
+                                       });
+    if (!go_on) {
+      stop = true;
+    }
+  }
+
+  // Pass 2: whatever the pack pass did not deliver (loose objects, unusual packs, missing objects) via libgit2.
   const auto work = [&](bool prints) {
     git_repository* raw_repo = nullptr;
     if (git_repository_open(&raw_repo, options.git_dir.c_str()) != 0) {
@@ -161,45 +206,25 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
       const std::size_t end = std::min(jobs.size(), begin + k_chunk);
       for (std::size_t i = begin; i < end && !stop.load(std::memory_order_relaxed); ++i) {
         const BlobJob& job = jobs[i];
+        if (from_pack[i].load(std::memory_order_relaxed) != 0) {
+          continue;
+        }
         git_odb_object* raw_obj = nullptr;
         if (git_odb_read(&raw_obj, odb.get(), &job.id) != 0) {
           sink.skipped({oid_hex(job.id), core::Skipped::Reason::missing_object, describe(job.tag)});
           continue;
         }
         const OdbObjectPtr obj(raw_obj);
-        const std::size_t size = git_odb_object_size(obj.get());
-        bytes.fetch_add(size, std::memory_order_relaxed);
-        core::Fragment fragment;
-        fill(job.tag, fragment);
-        if (size > options.max_file_size) {
-          sink.skipped({fragment.origin.path, core::Skipped::Reason::too_large,
-                        "blob " + oid_hex(job.id) + ": " + std::to_string(size) + " bytes > --max-file-size"});
-          continue;
-        }
-        const auto* data = static_cast<const char*>(git_odb_object_data(obj.get()));
-        if (std::memchr(data, '\0', std::min(size, k_binary_probe)) != nullptr) {
-          sink.skipped({fragment.origin.path, core::Skipped::Reason::binary, "blob " + oid_hex(job.id)});
-          continue;
-        }
-        fragment.bytes = std::string_view(data, size);
-        if (sink.fragment(fragment) == core::Visit::stop) {
+        done.fetch_add(1, std::memory_order_relaxed);
+        if (!deliver(job, static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()))) {
           stop = true;
         }
       }
-      done.fetch_add(end - begin, std::memory_order_relaxed);
       if (prints) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_print > std::chrono::milliseconds(250)) {
-          last_print = now;
-          const double secs = std::chrono::duration<double>(now - started).count();
-          std::lock_guard<std::mutex> lock(progress_mutex);
-          std::fprintf(stderr, "\r\033[Kdsnguard: %zu/%zu objects, %.1f MiB/s", done.load(), jobs.size(),
-                       static_cast<double>(bytes.load()) / (1024.0 * 1024.0) / std::max(secs, 1e-3));
-        }
+        print_progress();
       }
     }
   };
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + jobs.size() / k_chunk));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) {
