@@ -130,6 +130,38 @@ TEST(StagedScan, OnlyAddedLinesReport)
   EXPECT_EQ(moved.exit_code, 0) << moved.report.dump(2);
 }
 
+// The fast path skips directories whose cache-tree matches HEAD: nested changes must still be seen, already
+// committed secrets elsewhere must not be re-read, and a moved directory adds nothing.
+TEST(StagedScan, UnchangedDirectoriesAreSkippedNestedChangesAreSeen)
+{
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), "a/old.py", "URL = '" + url_with("CommittedLongAgoPw1") + "'\n");
+  write_file(dir.path(), "b/c/d.py", "X = 1\n");
+  write_file(dir.path(), "b/e.py", "Y = 1\n");
+  git_commit_all(dir.path(), "init");
+  write_file(dir.path(), "b/c/d.py", "X = 1\nURL = '" + url_with("NestedChangePw2") + "'\n");
+  git(dir.path(), {"add", "b/c/d.py"});
+  const auto s = staged(dir.path());
+  EXPECT_EQ(s.exit_code, 1);
+  ASSERT_EQ(s.report["findings"].size(), 1u) << s.report.dump(2);
+  EXPECT_EQ(s.report["findings"][0]["path"], "b/c/d.py");
+  EXPECT_EQ(s.report["findings"][0]["line"], 2);
+  EXPECT_EQ(s.report["summary"]["files_scanned"], 1);
+
+  git(dir.path(), {"reset", "-q", "--hard"});
+  git(dir.path(), {"mv", "a", "renamed_dir"});
+  const auto moved = staged(dir.path());
+  EXPECT_EQ(moved.exit_code, 0) << moved.report.dump(2);
+  EXPECT_EQ(moved.report["summary"]["files_scanned"], 0);
+
+  // A copy is new content at a new path (the original stays): reported.
+  git(dir.path(), {"reset", "-q", "--hard"});
+  std::filesystem::copy_file(dir / "a/old.py", dir / "b/copy.py");
+  git(dir.path(), {"add", "b/copy.py"});
+  EXPECT_EQ(staged(dir.path()).exit_code, 1);
+}
+
 TEST(StagedScan, UnbornHeadAndNewEnvFile)
 {
   TempDir dir;
