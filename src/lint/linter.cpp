@@ -209,7 +209,7 @@ core::Expected<LintResult> run_lint(const core::RepoView& repo, const LintOption
         "Replace the password with a placeholder (e.g. ${DB_PASSWORD} or changeme) and rotate it.",
         redact_raw(s.raw)));
     }
-    if (!s.template_file && !util::ends_with_icase(s.site.path, ".md")) {
+    if (!s.template_file && !dsn::is_low_trust_path(s.site.path)) {
       // One P005 per missing driver: the first place that needs it.
       std::vector<core::Finding> driver;
       check_driver(facts, *info, s.site.path, s.site.line, s.site.column, redact_raw(s.raw), driver);

@@ -292,6 +292,9 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   const std::string base = base_scheme(info);
   const std::string driver = driver_of(info);
   const bool uri_like = info.form == dsn::Form::uri || info.form == dsn::Form::jdbc;
+  // Documentation, tests, fixtures and examples show URLs on purpose: only checks that say the string itself is
+  // broken apply there, not the ones about a deployment (TLS, missing database, literal in code).
+  const bool low_trust = dsn::is_low_trust_path(site.path);
 
   // Structure checks apply to every database URL.
   // A port= parameter (key=value form, or ?port= in a URI) is checked below instead of the host list it feeds.
@@ -351,7 +354,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   // Host and database.
   const bool no_host = std::all_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return h.host.empty(); })
                        && !info.param("host") && !info.param("hostaddr");
-  if (uri_like && no_host && (info.password || std::any_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return !h.port.empty(); }))) {
+  if (uri_like && !low_trust && no_host && (info.password || std::any_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return !h.port.empty(); }))) {
     out.push_back(finding("L030", site,
                           "The URL names no host, so libpq connects through the local Unix socket and ignores the "
                           "port; a password here suggests a host was meant.",
@@ -364,7 +367,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             return render_redacted(fixed);
                           }()));
   }
-  if (uri_like && (!info.database || info.database->empty()) && !info.param("dbname")) {
+  if (uri_like && !low_trust && (!info.database || info.database->empty()) && !info.param("dbname")) {
     auto fixed = info;
     fixed.database = "DBNAME";
     out.push_back(finding("L006", site,
@@ -427,7 +430,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                           *provider + " requires TLS, so sslmode=disable fails to connect (or sends the password in "
                                       "clear text where allowed).",
                           render_redacted(fixed)));
-  } else if (!templated && !local_only(info)
+  } else if (!templated && !low_trust && !local_only(info)
              && (sslmode.empty() || sslmode == "disable" || sslmode == "allow" || sslmode == "prefer")) {
     auto fixed = info;
     set_param(fixed, ssl_key, "require");
@@ -437,7 +440,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             + ", which silently falls back to an unencrypted connection.",
                           render_redacted(fixed)));
   }
-  if (provider && *provider == "neon" && driver != "asyncpg" && (!channel_binding || *channel_binding != "require")) {
+  if (provider && !low_trust && *provider == "neon" && driver != "asyncpg" && (!channel_binding || *channel_binding != "require")) {
     auto fixed = info;
     set_param(fixed, "channel_binding", "require");
     out.push_back(finding("L013", site,
@@ -485,7 +488,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   }
 
   // A literal connection string in source code.
-  if (site.in_source_code && !templated && !local_only(info)) {
+  if (site.in_source_code && !low_trust && !templated && !local_only(info)) {
     out.push_back(finding("P001", site,
                           "A connection URL written in source code ends up in every copy of the code; read it from the "
                           "environment instead.",
@@ -507,6 +510,14 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
   }
   const auto sep = raw.find("://");
   if (sep == std::string_view::npos) {
+    return std::nullopt;
+  }
+  // Prose mentions ("use postgresql:// URLs", "postgresql://…") are not connection strings.
+  if (sep + 3 >= raw.size()) {
+    return std::nullopt;
+  }
+  const auto first = static_cast<unsigned char>(raw[sep + 3]);
+  if (std::isalnum(first) == 0 && std::string_view("[%/@${_.:").find(static_cast<char>(first)) == std::string_view::npos) {
     return std::nullopt;
   }
   std::string text(raw);
