@@ -640,6 +640,19 @@ void check_driver(const ProjectFacts& facts, const dsn::ConnInfo& info, const st
   if (it == k_needs.end()) {
     return;
   }
+  if (plus == std::string::npos) {
+    // A bare scheme is often rewritten at startup (postgresql:// -> postgresql+psycopg://): any driver of the family
+    // will do; only a project without one fails with "No module named ...".
+    static const std::vector<std::string_view> k_pg = {"psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary",
+                                                      "asyncpg", "pg8000", "psycopg2cffi"};
+    static const std::vector<std::string_view> k_my = {"mysqlclient", "pymysql", "aiomysql", "asyncmy",
+                                                      "mysql-connector-python"};
+    for (const auto pkg : driver == "psycopg2" ? k_pg : k_my) {
+      if (has_python_dependency(facts, pkg)) {
+        return;
+      }
+    }
+  }
   for (const auto pkg : it->packages) {
     if (has_python_dependency(facts, pkg)) {
       return;

@@ -640,6 +640,22 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
     break;
   }
 
+  // Templates can hold URL delimiters (${PASSWORD:?not set}, {{ host }}); parse a copy where each is one opaque
+  // token that still reads as a template ("{TEMPLATE}" after decoding) to the checks below.
+  for (std::size_t t = text.find("${"); t != std::string::npos; t = text.find("${", t + 1)) {
+    const auto close = text.find('}', t);
+    if (close == std::string::npos) {
+      break;
+    }
+    text.replace(t, close - t + 1, "%7BTEMPLATE%7D");
+  }
+  for (std::size_t t = text.find("{{"); t != std::string::npos; t = text.find("{{", t + 1)) {
+    const auto close = text.find("}}", t);
+    if (close == std::string::npos) {
+      break;
+    }
+    text.replace(t, close - t + 2, "%7BTEMPLATE%7D");
+  }
   auto info = raw.size() >= 5 && util::starts_with_icase(raw, "jdbc:") ? dsn::parse_jdbc(text) : dsn::parse_uri(text);
   if (!info) {
     // Only a PostgreSQL URL with something after "://" (prose such as "use postgresql:// URLs" is not a URL).
