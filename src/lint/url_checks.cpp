@@ -142,9 +142,10 @@ bool valid_port(std::string_view p)
   return r.ec == std::errc() && r.ptr == p.data() + p.size() && n >= 1 && n <= 65535;
 }
 
-void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectFacts& facts,
+void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectFacts& facts, bool low_trust,
                   std::vector<core::Finding>& out)
 {
+  std::vector<std::string> seen;  // report a repeated parameter once
   const std::string driver = driver_of(info);
   // Only libpq-backed consumers reject unknown keywords; JDBC URLs use camelCase pgjdbc properties.
   const bool libpq_consumer = info.form != dsn::Form::jdbc
@@ -154,6 +155,10 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
     known.push_back(n.key);
   }
   for (const auto& [key, value] : info.params) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      continue;
+    }
+    seen.push_back(key);
     if (libpq_consumer) {
       if (key == "ssl" || in(k_libpq15, key)) {
         // known
@@ -181,7 +186,7 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
                               q(key) + " is not a libpq parameter (did you mean " + q(near)
                                 + "?): libpq rejects the URL with \"invalid URI query parameter\".",
                               render_redacted(fixed)));
-      } else {
+      } else if (!low_trust) {
         auto fixed = info;
         remove_param(fixed, key);
         const bool prisma = in(k_prisma, key);
@@ -292,14 +297,19 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   const std::string base = base_scheme(info);
   const std::string driver = driver_of(info);
   const bool uri_like = info.form == dsn::Form::uri || info.form == dsn::Form::jdbc;
-  // Documentation, tests, fixtures and examples show URLs on purpose: only checks that say the string itself is
-  // broken apply there, not the ones about a deployment (TLS, missing database, literal in code).
+  // Documentation, tests, fixtures and examples show URLs on purpose (and placeholders such as "port" or a driver
+  // "D"): only checks that say the string itself is broken apply there, not the ones about a deployment or a
+  // consumer (TLS, missing database, literal in code, scheme for SQLAlchemy, parameters for other clients).
   const bool low_trust = dsn::is_low_trust_path(site.path);
 
   // Structure checks apply to every database URL.
   // A port= parameter (key=value form, or ?port= in a URI) is checked below instead of the host list it feeds.
+  // "host:port", "HostA:PortA": a placeholder word, not a port (documentation and docstrings are full of them).
+  const auto placeholder_port = [&](std::string_view p) {
+    return std::all_of(p.begin(), p.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+  };
   for (const auto& h : info.param("port") ? std::vector<dsn::HostPort>() : info.hosts) {
-    if (!h.port.empty() && !valid_port(h.port) && !is_templated_host(h.port)) {
+    if (!h.port.empty() && !valid_port(h.port) && !is_templated_host(h.port) && !placeholder_port(h.port)) {
       auto fixed = info;
       for (auto& fh : fixed.hosts) {
         if (fh.port == h.port) {
@@ -312,7 +322,15 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             render_redacted(fixed)));
     }
   }
-  if (auto p = info.param("port"); p && !valid_port(*p) && !is_templated_host(*p)) {
+  const auto bad_port_list = [&](std::string_view list) {
+    for (const auto one : util::split(list, ',')) {
+      if (!one.empty() && !valid_port(one) && !placeholder_port(one)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (auto p = info.param("port"); p && bad_port_list(*p) && !is_templated_host(*p)) {
     auto fixed = info;
     set_param(fixed, "port", "5432");
     out.push_back(finding("L007", site,
@@ -325,7 +343,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   }
 
   // Scheme and driver.
-  if (uri_like && info.form == dsn::Form::uri) {
+  if (uri_like && info.form == dsn::Form::uri && !low_trust) {
     if (base == "postgres" && driver.empty() && facts.uses_sqlalchemy && !facts.rewrites_postgres_scheme) {
       auto fixed = info;
       fixed.scheme = "postgresql";
@@ -367,7 +385,8 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             return render_redacted(fixed);
                           }()));
   }
-  if (uri_like && !low_trust && (!info.database || info.database->empty()) && !info.param("dbname")) {
+  if (uri_like && !low_trust && !site.in_source_code && (!info.database || info.database->empty())
+      && !info.param("dbname")) {
     auto fixed = info;
     fixed.database = "DBNAME";
     out.push_back(finding("L006", site,
@@ -399,7 +418,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                           render_redacted(fixed)));
   }
 
-  check_params(site, info, facts, out);
+  check_params(site, info, facts, low_trust, out);
 
   // TLS.
   std::string sslmode = info.param("sslmode").value_or("");
@@ -512,8 +531,10 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
   if (sep == std::string_view::npos) {
     return std::nullopt;
   }
-  // Prose mentions ("use postgresql:// URLs", "postgresql://…") are not connection strings.
-  if (sep + 3 >= raw.size()) {
+  // Prose mentions ("use postgresql:// URLs", "postgresql://…") and grammar notation
+  // ("user:password@host:port/dbname[?key=value&key=value...]") are not connection strings.
+  if (sep + 3 >= raw.size() || raw.find("[?") != std::string_view::npos || raw.find("[/") != std::string_view::npos
+      || raw.find("...") != std::string_view::npos || raw.find("\xE2\x80\xA6") != std::string_view::npos) {
     return std::nullopt;
   }
   const auto first = static_cast<unsigned char>(raw[sep + 3]);
@@ -524,7 +545,8 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
   const std::string scheme(raw.substr(0, sep));
   std::string suggestion;
   const SchemeClass scheme_class = classify_scheme(scheme, &suggestion);
-  if (scheme_class == SchemeClass::postgres && scheme != util::to_lower(scheme)) {
+  if (scheme_class == SchemeClass::postgres && scheme != util::to_lower(scheme) && scheme.find('+') == std::string::npos
+      && !util::starts_with_icase(scheme, "jdbc:")) {
     // libpq compares the prefix case-sensitively and then fails with 'missing "=" after ...'.
     text = util::to_lower(scheme) + text.substr(sep);
     out.push_back(finding("L027", site,
@@ -595,8 +617,10 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
     const std::size_t host_start = ru3.present ? ru3.host_offset : text.find("://") + 3;
     const auto host_end = text.find_first_of("/?#", host_start);
     const auto authority = std::string_view(text).substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+    // Only a host that starts with '[' (after ',' for multi-host); "host:port[/dbname]" is grammar notation in docs.
     const auto open = authority.find('[');
-    if (open != std::string_view::npos && authority.find(']', open) == std::string_view::npos) {
+    const bool bracket_host = open == 0 || (open != std::string_view::npos && authority[open - 1] == ',');
+    if (bracket_host && authority.find(']', open) == std::string_view::npos) {
       out.push_back(finding("L031", site,
                             "The IPv6 host's '[' is never closed, so libpq rejects the URL (end of string reached when "
                             "looking for matching \"]\").",
@@ -623,8 +647,8 @@ std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& 
       continue;
     }
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (next == '(' || next == '{') {
-      break;  // %(password)s / %{x} templates
+    if (next == '(' || next == '{' || next == 's' || next == 'd' || next == 'r') {
+      break;  // %(password)s / %{x} templates, printf-style %s
     }
     const auto ru2 = raw_userinfo(text);
     const bool in_password = ru2.has_password && i >= ru2.password_offset && i < ru2.password_offset + ru2.password_length;

@@ -116,7 +116,8 @@ TEST(UrlChecks, PortOutOfRangeOrNotANumber)
   ASSERT_TRUE(c.has("L007"));
   EXPECT_EQ(c.find("L007")->fix, "postgresql://u:****@localhost:5432/db");
   EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "0")}, "db")).has("L007"));
-  EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "pa")}, "db")).has("L007"));
+  EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "54x")}, "db")).has("L007"));
+  EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "port")}, "db")).has("L007"));  // placeholder
   EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "65535")}, "db")).has("L007"));
   EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "${DB_PORT}")}, "db")).has("L007"));
 }
