@@ -295,3 +295,25 @@ TEST(LintGitignore, ExitCodes)
 }
 
 }  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintGitignore, TemplateWithARealConnectionPasswordIsAnError)
+{
+  TempDir d;
+  git_init(d.path());
+  write_file(d.path(), ".env.example",
+             "DATABASE_URL=postgresql://app:Zq8vX3pL9wKm7Tq@prod-db.acme-corp.com:5432/app?sslmode=require\n"
+             "OTHER_URL=postgresql://app:changeme@localhost:5432/app\n"
+             "THIRD_URL=postgresql://app:${DB_PASSWORD}@prod-db.acme-corp.com:5432/app?sslmode=require\n");
+  git_commit_all(d.path(), "init");
+  const auto r = lint_json(d.path());
+  const auto g = r.with("G006", ".env.example");
+  ASSERT_EQ(g.size(), 1u) << r.result.out;
+  EXPECT_EQ(g[0]["line"], 1);
+  EXPECT_EQ(g[0]["match"], "postgresql://app:****@prod-db.acme-corp.com:5432/app?sslmode=require");
+  EXPECT_EQ(r.result.out.find("Zq8vX3pL9wKm7Tq"), std::string::npos);
+  EXPECT_EQ(r.result.exit_code, 1);
+}
+
+}  // namespace dsnguard::test
