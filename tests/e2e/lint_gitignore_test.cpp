@@ -317,3 +317,26 @@ TEST(LintGitignore, TemplateWithARealConnectionPasswordIsAnError)
 }
 
 }  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintGitignore, TrackedDespiteAnIgnoreRuleSaysSo)
+{
+  TempDir d;
+  git_init(d.path());
+  write_file(d.path(), ".env", "X=1\n");
+  git_commit_all(d.path(), "tracked");
+  write_file(d.path(), ".gitignore", ".env\n.env.local\n.env.*.local\n");
+  git_commit_all(d.path(), "ignore it (too late)");
+  const auto r = lint_json(d.path());
+  const auto g = r.with("G001", ".env");
+  ASSERT_EQ(g.size(), 1u) << r.result.out;
+  EXPECT_NE(std::string(g[0]["message"]).find("do not apply to tracked files"), std::string::npos);
+  EXPECT_EQ(std::string(g[0]["fix"]).find("add '.env'"), std::string::npos) << g[0]["fix"];
+  // --fix has nothing to append, and still prints the untracking command.
+  const auto f = dsnguard({"lint", "--fix", d.path()}, lint_env());
+  EXPECT_EQ(read_file(d / ".gitignore"), ".env\n.env.local\n.env.*.local\n");
+  EXPECT_NE(f.err.find("git rm --cached -- '.env'"), std::string::npos) << f.err;
+}
+
+}  // namespace dsnguard::test
