@@ -324,7 +324,7 @@ core::Expected<std::unique_ptr<core::RepoView>> open_repo_view(const std::string
   }
   RepoPtr repo(raw);
   if (git_repository_is_bare(repo.get()) != 0 || git_repository_workdir(repo.get()) == nullptr) {
-    return fail(ErrorCode::git, "'" + path + "' is a bare repository: lint needs a work tree");
+    return fail(ErrorCode::usage, "'" + path + "' is a bare repository: lint needs a work tree");
   }
   std::string root = git_repository_workdir(repo.get());
   while (root.size() > 1 && root.back() == '/') {

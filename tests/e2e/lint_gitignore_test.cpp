@@ -287,6 +287,11 @@ TEST(LintGitignore, ExitCodes)
   TempDir d;
   EXPECT_EQ(dsnguard({"lint", d / "missing"}, lint_env()).exit_code, 2);
   EXPECT_EQ(dsnguard({"lint", "--fail-on", "bogus", d.path()}, lint_env()).exit_code, 2);
+  TempDir bare;
+  git(bare.path(), {"init", "-q", "--bare"});
+  const auto b = dsnguard({"lint", bare.path()}, lint_env());
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find("bare repository"), std::string::npos) << b.err;
   // Not a repository: URL checks still run, .gitignore checks are skipped with a note.
   write_file(d.path(), "notes.txt", "nothing here\n");
   const auto r = lint_json(d.path());
