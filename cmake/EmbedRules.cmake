@@ -8,7 +8,7 @@ string(APPEND _body "std::vector<std::pair<std::string_view, std::string_view>> 
 foreach(_f ${_files})
   get_filename_component(_name ${_f} NAME)
   file(READ ${_f} _content)
-  string(APPEND _body "    {\"rules/${_name}\", R\"dsnguard_rule_json(${_content})dsnguard_rule_json\"},\n")
+  string(APPEND _body "    {\"rules/${_name}\", R\"dsnguard_rule(${_content})dsnguard_rule\"},\n")
 endforeach()
 string(APPEND _body "  };\n}\n}\n")
 file(WRITE ${OUT}.tmp "${_body}")

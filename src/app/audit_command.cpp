@@ -1,13 +1,121 @@
-// TEMPORARY until the 'audit' command lands: says so instead of pretending.
+// `dsnguard audit [PATH]` (issue 6): one on-demand report of everything: the working tree, the full history
+// (when the history source is available), lint checks (when the lint module is available) and, with
+// --verify, liveness. Markdown by default; --format html|json|sarif|text as well.
+#include <algorithm>
+#include <chrono>
+#include <map>
+
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/pipeline.hpp"
+#include "sources/sources.hpp"
+#include "util/strings.hpp"
 
 namespace dsnguard::app {
 
-int run_audit(const Options&, std::ostream&, std::ostream& err)
+namespace {
+
+int fail_with(std::ostream& err, const core::Error& e)
 {
-  err << "dsnguard: 'audit' is not available in this build yet\n";
-  return k_exit_usage;
+  err << "dsnguard: " << e.message << "\n";
+  switch (e.code) {
+  case core::ErrorCode::usage:
+  case core::ErrorCode::config:
+  case core::ErrorCode::parse:
+  case core::ErrorCode::not_found: return k_exit_usage;
+  default: return k_exit_incomplete;
+  }
+}
+
+// Runs one source into the shared sink; a source that stops early makes the audit incomplete (reported, not
+// fatal: the other parts still run).
+// Returns false when the walk stopped early.
+bool collect(core::Source& source, CollectingSink& sink, std::ostream& err)
+{
+  auto walked = source.for_each(sink);
+  if (!walked) {
+    err << "dsnguard: " << walked.error().message << "\n";
+    return false;
+  }
+  return true;
+}
+
+// The same secret found in the working tree and in history is one finding: keep the history one (it carries
+// the provenance) and drop the duplicate.
+void merge_duplicates(std::vector<core::Finding>& findings)
+{
+  std::map<std::string, std::size_t> first;
+  std::vector<core::Finding> out;
+  for (auto& f : findings) {
+    if (f.fingerprint.empty()) {
+      out.push_back(std::move(f));
+      continue;
+    }
+    const auto it = first.find(f.fingerprint);
+    if (it == first.end()) {
+      first[f.fingerprint] = out.size();
+      out.push_back(std::move(f));
+    } else if (out[it->second].occurrences.empty() && !f.occurrences.empty()) {
+      out[it->second] = std::move(f);
+    }
+  }
+  findings = std::move(out);
+}
+
+}  // namespace
+
+int run_audit(const Options& options, std::ostream& out, std::ostream& err)
+{
+  const auto started = std::chrono::steady_clock::now();
+  Options o = options;
+  if (!o.format_given) {
+    o.format = core::Format::markdown;
+  }
+  auto engine = load_engine(o);
+  if (!engine) {
+    return fail_with(err, engine.error());
+  }
+  auto info = sources::discover(o.path, o.no_git);
+  if (!info) {
+    return fail_with(err, info.error());
+  }
+
+  core::Report report;
+  report.command = "audit";
+  report.mode = "audit";
+  report.root = info->root;
+  report.rules = engine->rules();
+
+  CollectingSink sink(*engine, err);
+  // Working tree (tracked + untracked, not ignored).
+  sources::WorktreeOptions wo;
+  wo.path = o.path;
+  wo.no_git = o.no_git;
+  wo.max_file_size = o.max_file_size;
+  wo.threads = o.threads;
+  auto worktree = sources::make_worktree_source(wo);
+  if (!worktree) {
+    return fail_with(err, worktree.error());
+  }
+  bool complete = collect(**worktree, sink, err);
+  // Full history: wired once the history source lands in sources/ (issue 3).
+  if (info->is_git) {
+    report.summary.notes.push_back("history was not scanned: this build has no history source yet");
+  }
+  sink.take(report);
+  if (!complete) {
+    report.summary.incomplete = true;
+  }
+  merge_duplicates(report.findings);
+
+  if (auto finalized = finalize_findings(report, o, err); !finalized) {
+    return fail_with(err, finalized.error());
+  }
+  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (auto written = write_report(report, o, out); !written) {
+    return fail_with(err, written.error());
+  }
+  return exit_code_for(report, o);
 }
 
 }  // namespace dsnguard::app

@@ -24,6 +24,7 @@ core::Expected<scan::Engine> load_engine(const Options& options)
       rules.push_back(std::move(r));
     }
   }
+  DSNGUARD_TRY(configure_rules(rules, options));
   return scan::Engine::compile(std::move(rules));
 }
 
@@ -142,6 +143,7 @@ core::Expected<void> write_report(const core::Report& report, const Options& opt
     const char* no_color = std::getenv("NO_COLOR");
     ro.color = to_stdout && ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
   }
+  ro.show_suppressed = options.show_suppressed;
   auto reporter = report::make_reporter(options.format, ro);
   if (to_stdout) {
     DSNGUARD_TRY(reporter->write(out, report));
@@ -182,8 +184,9 @@ int exit_code_for(const core::Report& report, const Options& options)
   if (report.summary.incomplete) {
     return k_exit_incomplete;
   }
+  const std::string fail_on = effective_fail_on(options);
   for (const auto& f : report.findings) {
-    if (!f.suppressed && fails(f, options.fail_on)) {
+    if (!f.suppressed && fails(f, fail_on)) {
       return k_exit_findings;
     }
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/options.hpp"
+#include "config/repo_config.hpp"
 #include "core/error.hpp"
 #include "core/source.hpp"
 #include "core/types.hpp"
@@ -48,6 +49,20 @@ core::Expected<void> finalize_findings(core::Report& report, const Options& opti
 // Gate step (app/gate.cpp): repository config, inline `dsnguard:allow` markers, --baseline; marks findings
 // suppressed (never deletes them) and writes --write-baseline.
 core::Expected<void> apply_gate(core::Report& report, const Options& options, std::ostream& err);
+
+// Baseline file used when neither --baseline nor the config names one (and it exists at the root).
+inline constexpr const char* k_default_baseline_name = ".dsnguard-baseline";
+
+// The repository config: --config FILE, else <root>/.dsnguard.json when it exists, else an empty config.
+// Error (config) when the file is unreadable or invalid (unknown keys are named).
+core::Expected<config::RepoConfig> load_repo_config(const Options& options);
+
+// Applies the config to the rule set before compiling: adds "extra-rules", drops rules turned off, applies
+// severity overrides. Error (config) for unreadable rule files or a rule id the config names that does not exist.
+core::Expected<void> configure_rules(std::vector<core::Rule>& rules, const Options& options);
+
+// --fail-on when given, else the config's "fail-on", else "" (any finding fails).
+std::string effective_fail_on(const Options& options);
 
 // Verification step (app/verify_findings.cpp): with --verify, checks each PostgreSQL finding's credential
 // (raw secret still present) and sets Finding::verification.

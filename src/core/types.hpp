@@ -170,6 +170,8 @@ struct Report {
   std::vector<Skipped> skipped;
   Summary summary;
   bool redacted = true;
+  // Baseline entries (fingerprints) that matched nothing in this scan; reported, never an error.
+  std::vector<std::string> stale_baseline;
 };
 
 // --- Inline implementations ---

@@ -15,7 +15,14 @@
 
 namespace dsnguard::dsn {
 
-enum class Form { uri, keyvalue, jdbc, ado, pgpass };
+// How a credential was written. The first five are connection strings; `assignment` is an environment or
+// config assignment of a password alone (PGPASSWORD=..., spring.datasource.password=...), `kwarg` a literal
+// password argument of a driver call (psycopg2.connect(password="...")), `mysql_dsn` the Go MySQL driver DSN
+// `user:pass@tcp(host:3306)/db`.
+enum class Form { uri, keyvalue, jdbc, ado, pgpass, assignment, kwarg, mysql_dsn };
+
+// "uri", "keyvalue", "jdbc", "ado", "pgpass", "assignment", "kwarg", "dsn".
+std::string_view to_string(Form form);
 
 // Byte span inside the text that was parsed.
 struct Span {
@@ -61,21 +68,39 @@ struct ConnInfo {
 // first ':'. Percent-escapes are decoded; invalid ones are kept raw and noted in `problems`.
 // Error (parse) when the text does not start with a scheme followed by "://".
 core::Expected<ConnInfo> parse_uri(std::string_view text);
+// As above, where `opener` is the byte just before the URI in its container ('"', '\'', '`', '(', '<', or 0).
+// Inside quotes the URI ends only at that quote (or whitespace), so a different quote inside the password stays
+// in it; after '(' it ends at the unbalanced ')', after '<' at '>'. Trailing punctuation ('.', ',', ';', ')',
+// unbalanced ']', '>', '*', '!') and Markdown link syntax ("](") never become part of the host or database.
+core::Expected<ConnInfo> parse_uri(std::string_view text, char opener);
 // libpq keyword/value: `host=h port=5432 user=u password='p w'`. Error when no key=value pair is present or a
 // quote is unterminated.
 core::Expected<ConnInfo> parse_keyvalue(std::string_view text);
 // JDBC: `jdbc:postgresql://h/db?user=u&password=p`, `jdbc:mysql://u:p@h/db`, `jdbc:sqlserver://h;user=u;password=p`.
 core::Expected<ConnInfo> parse_jdbc(std::string_view text);
+// As above with the container opener (see parse_uri). Also `jdbc:oracle:thin:u/p@//h:1521/svc`,
+// `jdbc:oracle:thin:u/p@h:1521:sid`, `jdbc:jtds:sqlserver://h/db;user=u;password=p`, `jdbc:db2://h/db:user=u;password=p;`.
+// Error (parse) when the text does not start with "jdbc:" (any case).
+core::Expected<ConnInfo> parse_jdbc(std::string_view text, char opener);
 // ADO.NET / ODBC: `Server=h;Database=d;User Id=u;Password=p;` (keys case-insensitive, values may be quoted).
 core::Expected<ConnInfo> parse_ado(std::string_view text);
 // .pgpass line `host:port:db:user:password` with `\:` and `\\` escapes.
 core::Expected<ConnInfo> parse_pgpass(std::string_view line);
+// Go MySQL driver DSN `[user[:password]@][net[(addr)]]/dbname[?k=v&...]` (go-sql-driver/mysql). Userinfo is
+// split at the last '@' before the network part; the password is not percent-decoded (the driver does not).
+// Error (parse) when there is no `@net(addr)/` part.
+core::Expected<ConnInfo> parse_mysql_dsn(std::string_view text);
+// True for a libpq 15 connection keyword (host, port, dbname, user, password, sslmode, ...).
+bool is_libpq_keyword(std::string_view key);
 // Tries the forms in a sensible order (jdbc, uri, ado, keyvalue).
 core::Expected<ConnInfo> parse_any(std::string_view text);
 
 // The engine family for a URI scheme ("postgresql+psycopg2" -> "postgresql", "pgsql" -> "postgresql",
 // "mariadb" -> "mysql", "rediss" -> "redis", "sqlserver" -> "mssql", ...). "" when the scheme is not a database.
 std::string family_of_scheme(std::string_view scheme);
+// Human name of a family for messages: "PostgreSQL", "MySQL", "MongoDB", "Redis", "AMQP", "SQL Server",
+// "Oracle", "CockroachDB", "ClickHouse"; "database" for other/unknown.
+std::string_view family_display_name(std::string_view family);
 
 // Percent-decoding. `ok` is false when an escape is invalid (the invalid escape is copied raw).
 std::string percent_decode(std::string_view s, bool* ok = nullptr);

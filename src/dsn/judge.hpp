@@ -21,6 +21,9 @@ enum class PasswordKind {
 
 // Classifies a decoded password. `user` helps recognise user==password container defaults (not placeholders).
 PasswordKind classify_password(std::string_view password, std::string_view user = {});
+// For a shell default `${NAME:-literal}` (also `${NAME-literal}`, `${NAME:=literal}`): the span of the committed
+// literal inside `password`; nullopt for anything else (including an empty default).
+std::optional<Span> shell_default_literal(std::string_view password);
 // A weak or default password (postgres, root, admin, secret, 123456, user == password, ...).
 bool is_weak_password(std::string_view password, std::string_view user = {});
 
@@ -52,6 +55,10 @@ struct Verdict {
   core::Confidence confidence = core::Confidence::high;
   std::string reason;   // short phrase, e.g. "placeholder password", "weak password on loopback host"
 };
+
+// True for paths whose content is documentation, tests, fixtures, examples or templates (README*, *.md, docs/,
+// test/, tests/, fixtures/, *_test.go, test_*.py, *.spec.ts, .env.example, ...): confidence is lowered one step.
+bool is_low_trust_path(std::string_view path);
 
 // The full judgement of a credential found by a rule: applies the ladder placeholder -> suppressed,
 // weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high, and lowers

@@ -86,6 +86,9 @@ json to_json(const core::Report& r)
   }
   j["skipped"] = skipped;
   j["summary"] = to_json(r.summary);
+  if (!r.stale_baseline.empty()) {
+    j["stale_baseline"] = r.stale_baseline;
+  }
   return j;
 }
 

@@ -1,5 +1,8 @@
+#include "report/html_reporter.hpp"
 #include "report/json_reporter.hpp"
+#include "report/markdown_reporter.hpp"
 #include "report/reporter.hpp"
+#include "report/sarif_reporter.hpp"
 #include "report/text_reporter.hpp"
 
 namespace dsnguard::report {
@@ -24,6 +27,9 @@ std::unique_ptr<Reporter> make_reporter(core::Format format, const ReporterOptio
   switch (format) {
   case core::Format::text: return std::make_unique<TextReporter>(options);
   case core::Format::json: return std::make_unique<JsonReporter>();
+  case core::Format::sarif: return std::make_unique<SarifReporter>();
+  case core::Format::markdown: return std::make_unique<MarkdownReporter>();
+  case core::Format::html: return std::make_unique<HtmlReporter>();
   default: return std::make_unique<UnavailableReporter>(format);
   }
 }

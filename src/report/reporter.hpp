@@ -11,7 +11,8 @@
 namespace dsnguard::report {
 
 struct ReporterOptions {
-  bool color = false;  // decided once, in app/ (TTY and NO_COLOR)
+  bool color = false;            // decided once, in app/ (TTY and NO_COLOR)
+  bool show_suppressed = false;  // text: also list suppressed findings (JSON/SARIF always carry them)
 };
 
 class Reporter {

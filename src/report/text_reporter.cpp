@@ -1,6 +1,9 @@
 #include "report/text_reporter.hpp"
 
 #include <cstdio>
+#include <cstdint>
+#include <map>
+#include <string>
 
 #include "util/strings.hpp"
 
@@ -32,13 +35,33 @@ std::string format_seconds(double s)
   return buf;
 }
 
+// What a blocked commit or push prints after the findings: what to do next. Git shows hook output to
+// the user; this is the only place they learn the three ways out.
+void write_ways_out(std::ostream& out, const core::Report& report)
+{
+  const bool push = report.mode == "pre-push";
+  const auto n = report.summary.findings;
+  out << "\n"
+      << "dsnguard blocked this " << (push ? "push" : "commit") << ": " << n
+      << (n == 1 ? " credential finding" : " credential findings") << " (shown above, secrets redacted).\n"
+      << "Ways out:\n"
+      << "  1. Remove it: read the value from the environment or an untracked .env file instead, then "
+      << (push ? "rewrite the commits that added it (git rebase -i / git commit --amend)" : "git add the fix") << ".\n"
+      << "  2. Not a real secret (test fixture, example)? Mark it allowed on that line or the line above:\n"
+      << "       # dsnguard:allow\n"
+      << "  3. Accept it as known: record it in the baseline and commit the baseline:\n"
+      << "       dsnguard scan " << (push ? "" : "--staged ") << "--write-baseline .dsnguard-baseline"
+      << " && git add .dsnguard-baseline\n"
+      << "A real password that was committed or pushed must also be rotated.\n";
+}
+
 }  // namespace
 
 core::Expected<void> TextReporter::write(std::ostream& out, const core::Report& report)
 {
   const Palette p = palette(m_options.color);
   for (const auto& f : report.findings) {
-    if (f.suppressed) {
+    if (f.suppressed && !m_options.show_suppressed) {
       continue;
     }
     const char* sev = f.severity == core::Severity::error ? p.error : (f.severity == core::Severity::warning ? p.warning : p.dim);
@@ -49,6 +72,9 @@ core::Expected<void> TextReporter::write(std::ostream& out, const core::Report& 
     }
     if (!f.location.commit.empty()) {
       out << " (commit " << f.location.commit.substr(0, 12) << ")";
+    }
+    if (f.suppressed) {
+      out << " [suppressed: " << f.suppressed_by << "]";
     }
     out << "\n";
     if (!f.message.empty()) {
@@ -100,11 +126,31 @@ core::Expected<void> TextReporter::write(std::ostream& out, const core::Report& 
   out << ", " << s.findings << (s.findings == 1 ? " finding" : " findings");
   if (s.suppressed > 0) {
     out << ", " << s.suppressed << " suppressed";
+    std::map<std::string, std::uint64_t> by;
+    for (const auto& f : report.findings) {
+      if (f.suppressed) {
+        ++by[f.suppressed_by.empty() ? "other" : f.suppressed_by];
+      }
+    }
+    std::string sep = " (";
+    for (const auto& [how, count] : by) {
+      out << sep << count << " " << how;
+      sep = ", ";
+    }
+    if (!by.empty()) {
+      out << ")";
+    }
+    if (!m_options.show_suppressed) {
+      out << " (list with --show-suppressed)";
+    }
   }
   if (s.incomplete) {
     out << ", INCOMPLETE";
   }
   out << " in " << format_seconds(s.seconds) << p.reset << "\n";
+  if (s.findings > 0 && (report.mode == "staged" || report.mode == "pre-push")) {
+    write_ways_out(out, report);
+  }
   return {};
 }
 

@@ -1,0 +1,272 @@
+// Engine: keyword prefilter -> per-rule regex on small windows (container escapes undone) -> dsn/ validator
+// -> judgement -> de-duplicated Findings. See engine.hpp for the contract.
+#include "scan/engine.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/fingerprint.hpp"
+#include "dsn/judge.hpp"
+#include "scan/findings.hpp"
+#include "scan/prefilter.hpp"
+#include "scan/validate.hpp"
+#include "scan/window.hpp"
+
+namespace dsnguard::scan {
+
+namespace {
+
+using core::ErrorCode;
+using core::fail;
+
+// Bytes of context kept around a keyword hit on very long lines (minified files).
+constexpr std::size_t k_back = 1024;
+constexpr std::size_t k_forward = 4096;
+// Lines after the hit line that multi-line rules (driver calls, config blocks) may span.
+constexpr std::size_t k_multiline_lines = 15;
+// After this many keyword hits in one fragment, the affected rules scan the whole fragment once instead.
+constexpr std::size_t k_hit_limit = 20000;
+
+struct CompiledRule {
+  const core::Rule* rule = nullptr;
+  std::unique_ptr<RE2> pattern;  // null for path-only rules
+  std::unique_ptr<RE2> path;     // null when the rule applies to every path
+  std::vector<std::unique_ptr<RE2>> allow;
+  int secret_group = 0;  // capture group index of the secret (0 = none)
+  int label_group = 0;   // capture group "key" or "call" (0 = none)
+  bool multiline = false;
+  bool generic = false;
+};
+
+core::Expected<std::unique_ptr<RE2>> compile_regex(const core::Rule& rule, const std::string& text, const char* what)
+{
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  auto re = std::make_unique<RE2>(text, options);
+  if (!re->ok()) {
+    return fail(ErrorCode::config, (rule.source_file.empty() ? std::string("rules") : rule.source_file) + ": rule '"
+                                       + rule.id + "': invalid " + what + " regex: " + re->error());
+  }
+  return re;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  std::vector<core::Rule> rules;
+  std::vector<CompiledRule> compiled;
+  std::unique_ptr<Prefilter> prefilter;
+  std::vector<std::vector<std::size_t>> keyword_rules;  // keyword index -> rule indices
+  std::vector<std::size_t> keywordless;                  // content rules without keywords (scan whole fragment)
+
+  bool path_matches(const CompiledRule& cr, std::string_view path) const
+  {
+    return !cr.path || RE2::PartialMatch(path, *cr.path);
+  }
+  bool allowed(const CompiledRule& cr, std::string_view text) const
+  {
+    return std::any_of(cr.allow.begin(), cr.allow.end(), [&](const auto& re) { return RE2::PartialMatch(text, *re); });
+  }
+  void run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
+                std::vector<RawFinding>& out) const;
+};
+
+Engine::Engine(std::shared_ptr<const Impl> impl) : m_impl(std::move(impl)) {}
+
+core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
+{
+  auto impl = std::make_shared<Impl>();
+  impl->rules = std::move(rules);
+  std::map<std::string, std::size_t> keyword_index;
+  std::vector<std::string> keywords;
+  for (std::size_t i = 0; i < impl->rules.size(); ++i) {
+    const auto& rule = impl->rules[i];
+    CompiledRule cr;
+    cr.rule = &rule;
+    if (!rule.pattern.empty()) {
+      DSNGUARD_TRY_ASSIGN(cr.pattern, compile_regex(rule, rule.pattern, "pattern"));
+      const auto& names = cr.pattern->NamedCapturingGroups();
+      if (!rule.secret_group.empty()) {
+        const auto it = names.find(rule.secret_group);
+        if (it == names.end()) {
+          return fail(ErrorCode::config, rule.source_file + ": rule '" + rule.id + "': secret_group '"
+                                             + rule.secret_group + "' is not a named group of the pattern");
+        }
+        cr.secret_group = it->second;
+      }
+      for (const char* label : {"key", "call"}) {
+        if (const auto it = names.find(label); it != names.end()) {
+          cr.label_group = it->second;
+        }
+      }
+    }
+    if (!rule.path_pattern.empty()) {
+      DSNGUARD_TRY_ASSIGN(cr.path, compile_regex(rule, rule.path_pattern, "path"));
+    }
+    for (const auto& a : rule.allow_patterns) {
+      DSNGUARD_TRY_ASSIGN(auto re, compile_regex(rule, a, "allow"));
+      cr.allow.push_back(std::move(re));
+    }
+    cr.multiline = std::find(rule.tags.begin(), rule.tags.end(), "multiline") != rule.tags.end();
+    cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
+    if (rule.kind == core::FindingKind::secret && cr.pattern) {
+      if (rule.keywords.empty()) {
+        impl->keywordless.push_back(i);
+      }
+      for (const auto& kw : rule.keywords) {
+        if (kw.empty()) {
+          continue;
+        }
+        auto [it, inserted] = keyword_index.emplace(kw, keywords.size());
+        if (inserted) {
+          keywords.push_back(kw);
+          impl->keyword_rules.emplace_back();
+        }
+        impl->keyword_rules[it->second].push_back(i);
+      }
+    }
+    impl->compiled.push_back(std::move(cr));
+  }
+  for (auto& list : impl->keyword_rules) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  impl->prefilter = std::make_unique<Prefilter>(std::move(keywords));
+  return Engine(impl);
+}
+
+void Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
+                            std::vector<RawFinding>& out) const
+{
+  const CompiledRule& cr = compiled[rule_index];
+  const std::string_view text = window.text();
+  const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    if (!cr.pattern->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED,
+                           groups.data(), ngroups)) {
+      break;
+    }
+    const std::size_t mstart = static_cast<std::size_t>(groups[0].data() - text.data());
+    const std::size_t mend = mstart + groups[0].size();
+    pos = mend > mstart ? mend : mstart + 1;
+    std::optional<dsn::Span> secret;
+    if (cr.secret_group > 0 && groups[static_cast<std::size_t>(cr.secret_group)].data() != nullptr) {
+      const auto& g = groups[static_cast<std::size_t>(cr.secret_group)];
+      secret = dsn::Span{static_cast<std::size_t>(g.data() - text.data()), g.size()};
+    }
+    std::string_view label;
+    if (cr.label_group > 0 && groups[static_cast<std::size_t>(cr.label_group)].data() != nullptr) {
+      const auto& g = groups[static_cast<std::size_t>(cr.label_group)];
+      label = std::string_view(g.data(), g.size());
+    }
+    auto candidate = validate(*cr.rule, text, mstart, mend, secret, label, fragment.origin.path);
+    if (!candidate || candidate->end <= candidate->start) {
+      continue;
+    }
+    const auto matched = text.substr(candidate->start, candidate->end - candidate->start);
+    if (allowed(cr, matched)) {
+      continue;
+    }
+    RawFinding raw;
+    raw.rule_index = rule_index;
+    raw.generic = cr.generic;
+    raw.start = window.raw_offset(candidate->start);
+    raw.end = window.raw_offset(candidate->end);
+    raw.secret_start = window.raw_offset(candidate->secret.offset);
+    raw.secret_end = window.raw_offset(candidate->secret.offset + candidate->secret.length);
+    raw.candidate = std::move(*candidate);
+    out.push_back(std::move(raw));
+  }
+}
+
+std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
+{
+  const Impl& impl = *m_impl;
+  std::vector<core::Finding> findings = scan_path(fragment.origin);
+  const std::string_view bytes = fragment.bytes;
+  if (bytes.empty()) {
+    return findings;
+  }
+  // Windows per rule, from keyword hits.
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows(impl.compiled.size());
+  const auto hits = impl.prefilter->find(bytes, k_hit_limit);
+  const bool flooded = hits.size() >= k_hit_limit;
+  std::vector<bool> path_ok(impl.compiled.size(), false);
+  for (std::size_t i = 0; i < impl.compiled.size(); ++i) {
+    path_ok[i] = impl.compiled[i].pattern && impl.rules[i].kind == core::FindingKind::secret
+                 && impl.path_matches(impl.compiled[i], fragment.origin.path);
+  }
+  for (const std::size_t i : impl.keywordless) {
+    if (path_ok[i]) {
+      windows[i].emplace_back(0, bytes.size());
+    }
+  }
+  for (const auto& hit : hits) {
+    for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
+      if (!path_ok[i]) {
+        continue;
+      }
+      if (flooded) {
+        windows[i].assign(1, {0, bytes.size()});
+        continue;
+      }
+      windows[i].push_back(window_around(bytes, hit.offset, impl.compiled[i].multiline ? k_multiline_lines : 0,
+                                         k_back, k_forward));
+    }
+  }
+  std::vector<RawFinding> raw;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    auto& list = windows[i];
+    if (list.empty()) {
+      continue;
+    }
+    std::sort(list.begin(), list.end());
+    // Merge overlapping windows so each byte is matched once per rule.
+    std::vector<std::pair<std::size_t, std::size_t>> merged;
+    for (const auto& w : list) {
+      if (!merged.empty() && w.first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, w.second);
+      } else {
+        merged.push_back(w);
+      }
+    }
+    for (const auto& [from, to] : merged) {
+      const Window window(bytes, from, to);
+      impl.run_rule(i, window, fragment, raw);
+    }
+  }
+  auto built = build_findings(std::move(raw), impl.rules, fragment);
+  for (auto& f : built) {
+    findings.push_back(std::move(f));
+  }
+  return findings;
+}
+
+std::vector<core::Finding> Engine::scan_path(const core::Origin& origin) const
+{
+  std::vector<core::Finding> findings;
+  const Impl& impl = *m_impl;
+  for (std::size_t i = 0; i < impl.compiled.size(); ++i) {
+    const auto& cr = impl.compiled[i];
+    if (cr.rule->kind != core::FindingKind::env_file || !cr.path || cr.pattern) {
+      continue;
+    }
+    if (!RE2::PartialMatch(origin.path, *cr.path) || impl.allowed(cr, origin.path)) {
+      continue;
+    }
+    findings.push_back(env_file_finding(*cr.rule, origin));
+  }
+  return findings;
+}
+
+const std::vector<core::Rule>& Engine::rules() const
+{
+  return m_impl->rules;
+}
+
+}  // namespace dsnguard::scan

@@ -1,0 +1,271 @@
+#include "scan/findings.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/fingerprint.hpp"
+#include "dsn/judge.hpp"
+
+namespace dsnguard::scan {
+
+namespace {
+
+// 1-based line and column of byte offsets, from the fragment's newline positions.
+class LineIndex {
+public:
+  explicit LineIndex(std::string_view bytes) : m_bytes(bytes)
+  {
+    const char* p = bytes.data();
+    const char* end = p + bytes.size();
+    while (p < end) {
+      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+      if (nl == nullptr) {
+        break;
+      }
+      const char* q = static_cast<const char*>(nl);
+      m_newlines.push_back(static_cast<std::size_t>(q - bytes.data()));
+      p = q + 1;
+    }
+  }
+  // 0-based line index of `offset`.
+  std::size_t line_of(std::size_t offset) const
+  {
+    return static_cast<std::size_t>(std::lower_bound(m_newlines.begin(), m_newlines.end(), offset) - m_newlines.begin());
+  }
+  std::size_t line_start(std::size_t line) const { return line == 0 ? 0 : m_newlines[line - 1] + 1; }
+  std::string_view line_text(std::size_t line) const
+  {
+    const std::size_t s = line_start(line);
+    const std::size_t e = line < m_newlines.size() ? m_newlines[line] : m_bytes.size();
+    return m_bytes.substr(s, e - s);
+  }
+
+private:
+  std::string_view m_bytes;
+  std::vector<std::size_t> m_newlines;
+};
+
+bool overlaps(std::size_t a0, std::size_t a1, std::size_t b0, std::size_t b1)
+{
+  return a0 < b1 && b0 < a1;
+}
+
+// True when `a` should be kept over `b` for the same credential.
+bool better(const RawFinding& a, const RawFinding& b)
+{
+  if (a.generic != b.generic) {
+    return !a.generic;
+  }
+  if (a.end - a.start != b.end - b.start) {
+    return a.end - a.start > b.end - b.start;
+  }
+  return a.rule_index < b.rule_index;
+}
+
+std::string first_host(const dsn::ConnInfo& info)
+{
+  for (const auto& h : info.hosts) {
+    if (!h.host.empty()) {
+      return h.host;
+    }
+  }
+  return {};
+}
+
+std::string message_for(const dsn::ConnInfo& info, const std::string& label)
+{
+  const std::string family(dsn::family_display_name(info.family));
+  const std::string host = first_host(info);
+  const std::string where = host.empty() ? std::string() : " for host " + host;
+  switch (info.form) {
+  case dsn::Form::uri: return family + " URL with an embedded password" + where;
+  case dsn::Form::jdbc: return "JDBC " + family + " URL with an embedded password" + where;
+  case dsn::Form::keyvalue: return "libpq connection string with a password" + where;
+  case dsn::Form::ado: return family + " connection string with a password" + where;
+  case dsn::Form::pgpass: return ".pgpass entry with a password" + where;
+  case dsn::Form::mysql_dsn: return "MySQL driver DSN with an embedded password" + where;
+  case dsn::Form::assignment:
+    return (label.empty() ? std::string("A database password setting") : label) + " is set to a literal password"
+           + where;
+  case dsn::Form::kwarg:
+    return (label.empty() ? std::string("A database driver call") : label) + " is given a literal password" + where;
+  }
+  return family + " credential" + where;
+}
+
+std::string default_fix(const dsn::ConnInfo& info)
+{
+  switch (info.form) {
+  case dsn::Form::pgpass: return "Remove the .pgpass file from the repository, rotate the password, and keep .pgpass in the home directory only";
+  case dsn::Form::assignment:
+  case dsn::Form::kwarg:
+    return "Remove it, rotate the password, and read it from the environment or a secret manager at runtime";
+  default:
+    return "Remove it, rotate the password, and load DATABASE_URL from the environment (os.getenv) with .env git-ignored";
+  }
+}
+
+void add_attributes(core::Finding& f, const dsn::ConnInfo& info)
+{
+  const auto add = [&](const char* key, const std::string& value) {
+    if (!value.empty()) {
+      f.attributes.emplace_back(key, value);
+    }
+  };
+  add("scheme", info.scheme);
+  add("family", info.family);
+  add("driver", info.driver);
+  const std::string host = first_host(info);
+  add("host", host);
+  std::string hosts;
+  std::string port;
+  for (const auto& h : info.hosts) {
+    if (h.host.empty()) {
+      continue;
+    }
+    if (!hosts.empty()) {
+      hosts += ',';
+    }
+    hosts += h.host;
+    if (port.empty()) {
+      port = h.port;
+    }
+  }
+  if (hosts != host) {
+    add("hosts", hosts);
+  } else {
+    add("hosts", host);
+  }
+  add("port", port);
+  add("database", info.database.value_or(""));
+  add("user", info.user.value_or(""));
+  if (!host.empty()) {
+    add("provider", dsn::provider_of(host).value_or(""));
+  }
+  add("sslmode", info.param("sslmode").value_or(""));
+  add("form", std::string(dsn::to_string(info.form)));
+  if (info.form != dsn::Form::assignment && info.form != dsn::Form::kwarg) {
+    add("url", dsn::to_redacted_uri(info));
+  }
+}
+
+bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line)
+{
+  return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return line >= r.first && line <= r.last; });
+}
+
+}  // namespace
+
+std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std::vector<core::Rule>& rules,
+                                          const core::Fragment& fragment)
+{
+  std::vector<core::Finding> out;
+  if (raw.empty()) {
+    return out;
+  }
+  // De-duplicate: one finding per credential.
+  std::vector<bool> dropped(raw.size(), false);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    for (std::size_t j = i + 1; j < raw.size(); ++j) {
+      if (dropped[i] || dropped[j]) {
+        continue;
+      }
+      const auto& a = raw[i];
+      const auto& b = raw[j];
+      const bool same = (a.secret_end > a.secret_start && b.secret_end > b.secret_start)
+                            ? overlaps(a.secret_start, a.secret_end, b.secret_start, b.secret_end)
+                            : overlaps(a.start, a.end, b.start, b.end);
+      if (same) {
+        dropped[better(a, b) ? j : i] = true;
+      }
+    }
+  }
+  const LineIndex lines(fragment.bytes);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (dropped[i]) {
+      continue;
+    }
+    auto& r = raw[i];
+    const core::Rule& rule = rules[r.rule_index];
+    dsn::ConnInfo& info = r.candidate.info;
+    // A shell default `${NAME:-literal}` commits the literal: judge and report that part.
+    std::size_t secret_start = r.secret_start;
+    std::size_t secret_end = r.secret_end;
+    if (info.password) {
+      if (const auto lit = dsn::shell_default_literal(*info.password)) {
+        const std::string literal = info.password->substr(lit->offset, lit->length);
+        if (secret_end - secret_start == info.password->size()) {
+          secret_start += lit->offset;
+          secret_end = secret_start + lit->length;
+        }
+        info.password = literal;
+      }
+    }
+    const auto verdict = dsn::judge(info, fragment.origin.path);
+    if (!verdict.report) {
+      continue;
+    }
+    core::Finding f;
+    f.rule_id = rule.id;
+    f.kind = core::FindingKind::secret;
+    f.severity = rule.severity;
+    f.confidence = std::min(rule.confidence, verdict.confidence);
+    const std::size_t line0 = lines.line_of(r.start);
+    const std::size_t end_line0 = lines.line_of(r.end > r.start ? r.end - 1 : r.start);
+    f.location.path = fragment.origin.path;
+    f.location.commit = fragment.origin.commit;
+    f.location.line = static_cast<std::uint32_t>(line0 + 1);
+    f.location.column = static_cast<std::uint32_t>(r.start - lines.line_start(line0) + 1);
+    f.location.end_line = static_cast<std::uint32_t>(end_line0 + 1);
+    f.location.end_column = static_cast<std::uint32_t>(r.end - lines.line_start(end_line0));
+    f.location.offset = r.start;
+    f.location.length = r.end - r.start;
+    if (fragment.added_lines != nullptr && !on_added_line(*fragment.added_lines, f.location.line)) {
+      continue;
+    }
+    f.match = std::string(fragment.bytes.substr(r.start, r.end - r.start));
+    if (secret_end > secret_start && secret_start >= r.start && secret_end <= r.end) {
+      f.secret_offset = secret_start - r.start;
+      f.secret_length = secret_end - secret_start;
+    }
+    f.secret = info.password.value_or("");
+    f.fingerprint = core::fingerprint(rule.id, fragment.origin.path, dsn::secret_key(info));
+    f.message = message_for(info, r.candidate.label);
+    f.fix = rule.fix.empty() ? default_fix(info) : rule.fix;
+    add_attributes(f, info);
+    const bool allow_here = lines.line_text(line0).find("dsnguard:allow") != std::string_view::npos;
+    const bool allow_above = line0 > 0 && lines.line_text(line0 - 1).find("dsnguard:allow") != std::string_view::npos;
+    if (allow_here || allow_above) {
+      f.suppressed = true;
+      f.suppressed_by = "inline";
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+core::Finding env_file_finding(const core::Rule& rule, const core::Origin& origin)
+{
+  core::Finding f;
+  f.rule_id = rule.id;
+  f.kind = core::FindingKind::env_file;
+  f.severity = rule.severity;
+  f.confidence = rule.confidence;
+  f.location.path = origin.path;
+  f.location.commit = origin.commit;
+  f.location.line = 1;
+  f.location.column = 1;
+  f.location.end_line = 1;
+  f.location.end_column = 1;
+  const auto slash = origin.path.rfind('/');
+  const std::string name = slash == std::string::npos ? origin.path : origin.path.substr(slash + 1);
+  f.message = "Environment file " + name + " is committed; such files usually hold credentials";
+  f.fix = rule.fix.empty() ? "git rm --cached " + origin.path + ", add it to .gitignore, and commit a " + name
+                                 + ".example with placeholder values instead"
+                           : rule.fix;
+  f.fingerprint = core::fingerprint(rule.id, origin.path, "env-file");
+  f.attributes.emplace_back("form", "env-file");
+  return f;
+}
+
+}  // namespace dsnguard::scan

@@ -1,0 +1,36 @@
+#pragma once
+// A window of fragment bytes around a keyword hit, with container escapes undone (JSON "\/", HTML "&amp;",
+// JSON "\u0026") and a map back to raw offsets so Locations and redaction spans stay exact. Internal to scan/.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dsnguard::scan {
+
+class Window {
+public:
+  // The bytes [from, to) of `bytes`; unescapes only when the window contains an escape.
+  Window(std::string_view bytes, std::size_t from, std::size_t to);
+
+  // The (unescaped) text regexes and parsers see.
+  std::string_view text() const { return m_unescaped ? std::string_view(m_owned) : m_raw; }
+  // Fragment offset of text()[i]; i == text().size() maps to the window end.
+  std::size_t raw_offset(std::size_t i) const;
+
+private:
+  std::string_view m_raw;
+  std::size_t m_from = 0;
+  bool m_unescaped = false;
+  std::string m_owned;
+  std::vector<std::uint32_t> m_map;  // raw index (relative to m_from) of each unescaped byte, plus the end
+};
+
+// The byte range to scan around a hit at `offset`: from the start of its line (at most `back` bytes before) to
+// the end of the line `extra_lines` lines later (at most `forward` bytes after).
+std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
+                                                  std::size_t back, std::size_t forward);
+
+}  // namespace dsnguard::scan
