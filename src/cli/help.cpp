@@ -81,10 +81,11 @@ Exit codes: 0 clean (or below --fail-on), 1 findings, 2 usage error, 3 something
 constexpr const char* k_verify = R"(Usage: dsnguard verify [options] [PATH]
 
 Connects with the configured URL and runs SELECT 1, all under one deadline. The URL comes from --url,
-else $DATABASE_URL, else DATABASE_URL in the repository's .env. The password is never printed.
+else --env-file, else $DATABASE_URL, else DATABASE_URL in the repository's .env. The password is never
+printed. Details and the triage table: docs/verify.md.
 
   --url URL            the connection URL
-  --env-file FILE      read the URL from FILE (default <repo>/.env)
+  --env-file FILE      read the URL from FILE (default <repo>/.env, after $DATABASE_URL)
   --var NAME           variable to read (default DATABASE_URL)
   --timeout SECONDS    one deadline for DNS, TCP, TLS, authentication and the query (default 10)
   --repeat N           N connect+query rounds; report min/median/max latency

@@ -1,1 +1,0 @@
-// Placeholder translation unit so the module library is never empty; real sources live beside it.
