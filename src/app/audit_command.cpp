@@ -41,20 +41,27 @@ bool collect(core::Source& source, CollectingSink& sink, std::ostream& err)
   return true;
 }
 
-// The same secret found in the working tree and in history is one finding: keep the history one (it carries
-// the provenance) and drop the duplicate.
+// The same secret found in the working tree and in history is one finding: keep the one with provenance
+// (history) and drop the duplicate. Keyed by rule and raw secret (still present: redaction comes later), so a
+// secret that moved to another file is still one credential to rotate; findings without a secret (env files,
+// lint) by fingerprint.
 void merge_duplicates(std::vector<core::Finding>& findings)
 {
   std::map<std::string, std::size_t> first;
   std::vector<core::Finding> out;
   for (auto& f : findings) {
-    if (f.fingerprint.empty()) {
+    std::string key;
+    if (f.kind == core::FindingKind::secret && !f.secret.empty()) {
+      key = f.rule_id + '\n' + f.secret;
+    } else if (!f.fingerprint.empty()) {
+      key = f.fingerprint;
+    } else {
       out.push_back(std::move(f));
       continue;
     }
-    const auto it = first.find(f.fingerprint);
+    const auto it = first.find(key);
     if (it == first.end()) {
-      first[f.fingerprint] = out.size();
+      first[key] = out.size();
       out.push_back(std::move(f));
     } else if (out[it->second].occurrences.empty() && !f.occurrences.empty()) {
       out[it->second] = std::move(f);
