@@ -52,7 +52,7 @@ void merge_duplicates(std::vector<core::Finding>& findings)
   for (auto& f : findings) {
     std::string key;
     if (f.kind == core::FindingKind::secret && !f.secret.empty()) {
-      key = f.rule_id + '\n' + f.secret;
+      key = f.rule_id + '\n' + f.attribute("user") + '\n' + f.attribute("host") + '\n' + f.secret;
     } else if (!f.fingerprint.empty()) {
       key = f.fingerprint;
     } else {
