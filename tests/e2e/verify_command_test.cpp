@@ -265,6 +265,13 @@ TEST_F(VerifyPostgres, HostFromPgEnvironmentIsResolvedUnderTheDeadline)
   const auto v = verify_json({"--url", no_host}, with_pghost);
   EXPECT_EQ(v.run.exit_code, 0) << v.run.out << v.run.err;
   EXPECT_EQ(v.doc["target"]["hostaddr"], "127.0.0.1") << v.doc.dump();
+  // hostaddr alone (no host name): connects to that address.
+  const auto by_addr = verify_json({"--url", "postgresql://" + std::string(PostgresServer::k_user) + ":"
+                                               + percent_encode(PostgresServer::k_password) + "@/"
+                                               + PostgresServer::k_database + "?hostaddr=127.0.0.1&port="
+                                               + std::to_string(pg.port()) + "&sslmode=require"},
+                                   env);
+  EXPECT_EQ(by_addr.run.exit_code, 0) << by_addr.run.out << by_addr.run.err;
   // --isolated: PGHOST is ignored, so libpq's default Unix socket is tried (and is not there).
   const auto isolated = verify_json({"--url", no_host, "--isolated"}, with_pghost);
   EXPECT_EQ(isolated.run.exit_code, 5) << isolated.run.out;
@@ -372,6 +379,27 @@ TEST(VerifyUrl, InvalidUrlsAreUsageErrorsWithoutThePassword)
     EXPECT_EQ(class_of(v), "bad-url") << url;
     expect_no_secret(v.run, "hunter2secret");
   }
+}
+
+TEST(VerifyUrl, OnlyTextAndJsonFormats)
+{
+  const auto r = dsnguard({"verify", "--url", "postgresql://u:pw@127.0.0.1/db", "--format", "sarif"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("text or json"), std::string::npos) << r.err;
+}
+
+TEST(VerifyUrl, ReportToOutputFile)
+{
+  TempDir dir;
+  RefusingPort closed;
+  const auto r = dsnguard({"verify", "--url", "postgresql://u:pw-out@127.0.0.1:" + std::to_string(closed.port()) + "/db",
+                           "--format", "json", "-o", dir / "verify.json"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  const auto doc = json::parse(read_file(dir / "verify.json"), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["class"], "unreachable");
+  EXPECT_EQ(doc["exit_code"], 5);
 }
 
 TEST(VerifyUrl, MissingUrlIsAUsageError)
