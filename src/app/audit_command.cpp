@@ -1,5 +1,7 @@
 // `dsnguard audit [PATH]` (issue 6): one on-demand report of everything: the working tree, the full history
 // (when the history source is available), the lint checks and, with --verify, liveness. Markdown by default; --format html|json|sarif|text as well.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -7,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/history_provenance.hpp"
 #include "app/pipeline.hpp"
 #include "lint/lint.hpp"
 #include "sources/sources.hpp"
@@ -130,8 +133,31 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   report.root = info->root;
   report.rules = engine->rules();
 
-  CollectingSink sink(*engine, err);
-  // Working tree (tracked + untracked, not ignored).
+  bool complete = true;
+  // 1. Full history (every ref, stashes included; --since/--range/--all-objects narrow or widen it), the same
+  //    source and provenance grouping as `scan --history`.
+  core::Report history;
+  if (info->is_git) {
+    sources::HistoryOptions ho;
+    ho.path = o.path;
+    ho.all_objects = o.all_objects;
+    ho.since = o.since;
+    ho.range = o.range;
+    ho.max_file_size = o.max_file_size;
+    ho.threads = o.threads;
+    ho.progress = ::isatty(STDERR_FILENO) == 1 && !o.quiet;
+    auto source = sources::make_history_source(ho);
+    if (!source) {
+      return fail_with(err, source.error());
+    }
+    CollectingSink hsink(*engine, err);
+    complete = collect(**source, hsink, err);
+    hsink.take(history);
+    if (complete) {
+      attach_provenance(history, **source);
+    }
+  }
+  // 2. Working tree (tracked + untracked, not ignored): what HEAD does not have yet.
   sources::WorktreeOptions wo;
   wo.path = o.path;
   wo.no_git = o.no_git;
@@ -141,15 +167,26 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   if (!worktree) {
     return fail_with(err, worktree.error());
   }
-  bool complete = collect(**worktree, sink, err);
-  // Full history: wired once the history source lands in sources/ (issue 3).
-  if (info->is_git) {
-    report.summary.notes.push_back("history was not scanned: this build has no history source yet");
-  }
+  CollectingSink sink(*engine, err);
+  complete = collect(**worktree, sink, err) && complete;
   sink.take(report);
+  // History findings first: they carry the provenance and win over their working-tree duplicates.
+  report.findings.insert(report.findings.begin(), std::make_move_iterator(history.findings.begin()),
+                         std::make_move_iterator(history.findings.end()));
+  report.skipped.insert(report.skipped.end(), history.skipped.begin(), history.skipped.end());
+  auto& s = report.summary;
+  s.commits = history.summary.commits;
+  s.blobs = history.summary.blobs;
+  s.files_skipped += history.summary.files_skipped;
+  s.binary_skipped += history.summary.binary_skipped;
+  s.bytes_scanned += history.summary.bytes_scanned;
+  s.incomplete = s.incomplete || history.summary.incomplete;
+  s.partial_history = history.summary.partial_history;
+  s.notes.insert(s.notes.begin(), history.summary.notes.begin(), history.summary.notes.end());
+  // 3. Lint.
   complete = add_lint(o, report, err) && complete;
   if (!complete) {
-    report.summary.incomplete = true;
+    s.incomplete = true;
   }
   merge_duplicates(report.findings);
 

@@ -128,7 +128,8 @@ core::Expected<void> apply_gate(core::Report& report, const Options& options, st
   if (!baseline_file.empty()) {
     DSNGUARD_TRY_ASSIGN(const auto known, baseline::load(baseline_file));
     const auto stale = baseline::apply(known, findings);
-    if (!stale.empty() && !partial_mode(report)) {
+    // Not when --write-baseline rewrites the file in this same run: the stale entries are being pruned.
+    if (!stale.empty() && !partial_mode(report) && options.write_baseline.empty()) {
       for (const auto& e : stale) {
         report.stale_baseline.push_back(e.fingerprint);
       }

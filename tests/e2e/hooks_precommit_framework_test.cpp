@@ -80,6 +80,29 @@ TEST(PreCommitFramework, BlocksASecretAndPassesACleanCommit)
   EXPECT_EQ(git(f.project.path(), {"log", "--format=%s", "-1"}), "docs\n");
 }
 
+TEST(PreCommitFramework, PushStageBlocksAPushedSecret)
+{
+  FrameworkRepo f;
+  TempDir remote;
+  git(remote.path(), {"init", "-q", "--bare", "-b", "main"});
+  git(f.project.path(), {"remote", "add", "origin", remote.path()});
+  const auto installed = f.pre_commit({"install", "-t", "pre-push"});
+  ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
+  auto p = git_try(f.project.path(), {"push", "-q", "origin", "main"}, f.env);
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+
+  write_file(f.project.path(), "deploy.sh", "export DATABASE_URL=\"" + leaked_url() + "\"\n");
+  git(f.project.path(), {"add", "deploy.sh"});
+  git(f.project.path(), {"commit", "-q", "--no-verify", "-m", "deploy"});
+  p = git_try(f.project.path(), {"push", "-q", "origin", "main"}, f.env);
+  const std::string all = p.out + p.err;
+  EXPECT_NE(p.exit_code, 0) << all;
+  EXPECT_NE(all.find("dsnguard (commits being pushed)"), std::string::npos) << all;
+  EXPECT_NE(all.find("deploy.sh"), std::string::npos) << all;
+  EXPECT_EQ(all.find("Lr7pZt4w"), std::string::npos) << "secret printed";
+  EXPECT_EQ(git(remote.path(), {"rev-list", "--count", "main"}), "1\n");
+}
+
 TEST(PreCommitFramework, ManualAuditStage)
 {
   FrameworkRepo f;
