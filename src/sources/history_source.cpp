@@ -1,6 +1,8 @@
 // The history Source: commit walk -> blob list -> parallel blob reads, then provenance on demand.
 #include "sources/history_source.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -64,6 +66,7 @@ public:
     // The walk's repository (its pack windows and object cache) is not needed while blobs are read; provenance
     // reopens it.
     m_repo.reset();
+    ::malloc_trim(0);  // give the walk's freed object cache back before the readers allocate
     std::vector<BlobJob> jobs;
     jobs.reserve(m_index.blobs().size());
     for (std::uint32_t i = 0; i < m_index.blobs().size(); ++i) {

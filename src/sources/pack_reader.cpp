@@ -52,6 +52,14 @@ public:
   Mapping& operator=(const Mapping&) = delete;
   const unsigned char* data() const { return m_data; }
   std::size_t size() const { return m_size; }
+  // Drops the resident pages (a read-only private mapping of an unchanged file: later reads fault them back in
+  // from the page cache). Keeps peak RSS near the working set instead of the whole pack.
+  void release() const
+  {
+    if (m_data != nullptr) {
+      ::madvise(const_cast<unsigned char*>(m_data), m_size, MADV_DONTNEED);
+    }
+  }
 
 private:
   const unsigned char* m_data = nullptr;
@@ -270,10 +278,15 @@ public:
     std::vector<char> delta;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
+    std::size_t since_release = 0;
     while (ok && !stop.load(std::memory_order_relaxed)) {
       const std::size_t r = next.fetch_add(1);
       if (r >= m_roots.size()) {
         break;
+      }
+      if (++since_release == 1024) {
+        since_release = 0;
+        m_pack.release();
       }
       stack.emplace_back(m_roots[r], 0);
       while (!stack.empty() && ok) {
