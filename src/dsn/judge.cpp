@@ -200,7 +200,10 @@ Verdict judge(const ConnInfo& info, std::string_view path)
       v.reason = "weak password on a documentation host";
       return v;
     }
-    v.confidence = Confidence::low;
+    // Reserved names are never a real target, but a strong literal there is usually a real password whose host
+    // was swapped for a safe name when pasting: "drop only weak/placeholder credentials there", report the rest
+    // like any remote host.
+    v.confidence = Confidence::high;
     v.reason = "literal password on a documentation host";
   } else if (is_known_sample(info)) {
     v.confidence = Confidence::low;

@@ -66,7 +66,8 @@ bool is_low_trust_path(std::string_view path);
 // like a compose-internal host).
 bool is_container_config_path(std::string_view path);
 
-// The full judgement of a credential found by a rule: applies the ladder placeholder -> suppressed,
+// The full judgement of a credential found by a rule: applies the ladder placeholder (or weak on a documentation
+// host) -> not reported, strong literal on a documentation host -> high (as remote),
 // weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high (a password
 // without a host: high, or as local in container configs), and lowers
 // one step for test/docs/template paths. `path` may be "".

@@ -192,6 +192,10 @@ bool is_placeholder(std::string_view pw)
       return true;
     }
   }
+  // SHOUTED words are documentation placeholders: SECRET, DBPASS, MY_PASSWORD.
+  if (pw.size() >= 3 && std::all_of(pw.begin(), pw.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; })) {
+    return true;
+  }
   std::string l = detail::lower(pw);
   if (l.rfind("&lt;", 0) == 0 || l.rfind("%3c", 0) == 0) {
     return true;

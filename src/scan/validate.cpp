@@ -143,7 +143,7 @@ void fill_context(std::string_view context, dsn::ConnInfo& info)
     }
     info.hosts.push_back(hp);
   }
-  static const RE2 k_sql_user(R"re((?i)\b(?:user|role|login)[ \t]+["'`]?([A-Za-z0-9_.$-]+))re", RE2::Quiet);
+  static const RE2 k_sql_user(R"re((?i)\b(?:user|role|login)[ \t]+(?:if[ \t]+not[ \t]+exists[ \t]+)?["'`]?([A-Za-z0-9_.$-]+))re", RE2::Quiet);
   if (!info.user && (RE2::PartialMatch(context, k_user, &user) || RE2::PartialMatch(context, k_sql_user, &user))) {
     info.user = user;
   }

@@ -209,9 +209,11 @@ TEST(Judge, ConfidenceLadder)
 TEST(Judge, DocumentationHosts)
 {
   EXPECT_FALSE(judge_uri("postgres://admin:secret@db.example.com/app").report);
+  // Strong literals there are reported like on a remote host (only weak/placeholder credentials are dropped).
   const auto v = judge_uri("postgres://admin:Xk29fLq7Wm@db.example.com/app");
   EXPECT_TRUE(v.report);
-  EXPECT_EQ(v.confidence, Confidence::low);
+  EXPECT_EQ(v.confidence, Confidence::high);
+  EXPECT_EQ(judge_uri("postgres://admin:Xk29fLq7Wm@db.example.com/app", "README.md").confidence, Confidence::medium);
 }
 
 TEST(Judge, KnownSamplesAreLowNotDropped)
