@@ -200,10 +200,10 @@ Verdict judge(const ConnInfo& info, std::string_view path)
       v.reason = "weak password on a documentation host";
       return v;
     }
-    // Reserved names are never a real target, but a strong literal there is usually a real password whose host
-    // was swapped for a safe name when pasting: "drop only weak/placeholder credentials there", report the rest
-    // like any remote host.
-    v.confidence = Confidence::high;
+    // Reserved names (example.com, .test, .invalid, .example, RFC 5737) are never a real target, and issue 2 says
+    // they are not reported by default. A strong literal there may still be a real password whose host was
+    // swapped when pasting, so it is kept at low confidence (visible with --min-confidence low), never dropped.
+    v.confidence = Confidence::low;
     v.reason = "literal password on a documentation host";
   } else if (is_known_sample(info)) {
     v.confidence = Confidence::low;

@@ -209,11 +209,16 @@ TEST(Judge, ConfidenceLadder)
 TEST(Judge, DocumentationHosts)
 {
   EXPECT_FALSE(judge_uri("postgres://admin:secret@db.example.com/app").report);
-  // Strong literals there are reported like on a remote host (only weak/placeholder credentials are dropped).
-  const auto v = judge_uri("postgres://admin:Xk29fLq7Wm@db.example.com/app");
-  EXPECT_TRUE(v.report);
-  EXPECT_EQ(v.confidence, Confidence::high);
-  EXPECT_EQ(judge_uri("postgres://admin:Xk29fLq7Wm@db.example.com/app", "README.md").confidence, Confidence::medium);
+  // Issue 2: documentation hosts are not reported by default. Strong literals there are kept at low confidence
+  // (visible with --min-confidence low), never dropped; the same password on a real host is high.
+  for (const char* url : {"postgres://admin:Xk29fLq7Wm@db.example.com/app", "postgres://admin:Xk29fLq7Wm@db.test/app",
+                          "postgres://admin:Xk29fLq7Wm@db.invalid/app", "postgres://admin:Xk29fLq7Wm@192.0.2.10/app"}) {
+    const auto v = judge_uri(url);
+    EXPECT_TRUE(v.report) << url;
+    EXPECT_EQ(v.confidence, Confidence::low) << url;
+  }
+  EXPECT_EQ(judge_uri("postgres://admin:Xk29fLq7Wm@db.example.com/app", "README.md").confidence, Confidence::low);
+  EXPECT_EQ(judge_uri("postgres://admin:Xk29fLq7Wm@db.prod-cluster.acme-corp.net/app").confidence, Confidence::high);
 }
 
 TEST(Judge, KnownSamplesAreLowNotDropped)
