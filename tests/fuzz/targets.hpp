@@ -15,6 +15,14 @@ int fuzz_dsn(const std::uint8_t* data, std::size_t size);
 // Rule loader and compiler: config::parse_rules then scan::Engine::compile and one scan over the input.
 int fuzz_rules(const std::uint8_t* data, std::size_t size);
 
+// Repository config reader (.dsnguard.json): parse_repo_config.
+int fuzz_config(const std::uint8_t* data, std::size_t size);
+// Baseline reader: parse, then serialize and re-parse (round trip must be stable).
+int fuzz_baseline(const std::uint8_t* data, std::size_t size);
+// .gitignore check and URL lint: missing/append ignore lines on the input as a .gitignore (idempotent), then
+// every URL candidate through the URL checks; no finding may carry a decoded password.
+int fuzz_lint(const std::uint8_t* data, std::size_t size);
+
 struct Target {
   const char* name;
   int (*run)(const std::uint8_t*, std::size_t);
