@@ -2,6 +2,7 @@
 
 #include "sources/pack_reader.hpp"
 
+#include "util/text.hpp"
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -151,6 +152,8 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
                     "blob " + oid_hex(job.id) + ": " + std::to_string(size) + " bytes > --max-file-size"});
       return true;
     }
+    std::string utf8;  // UTF-16 blobs are scanned as their UTF-8 text
+    util::utf8_view_of_utf16(data, size, utf8);
     if (std::memchr(data, '\0', std::min(size, k_binary_probe)) != nullptr) {
       sink.skipped({fragment.origin.path, core::Skipped::Reason::binary, "blob " + oid_hex(job.id)});
       return true;

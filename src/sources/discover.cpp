@@ -53,9 +53,8 @@ core::Expected<RepoInfo> discover(const std::string& path, bool no_git)
   if (no_git) {
     return info;
   }
-  ensure_libgit2();
   git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, abs.c_str(), 0, nullptr);
+  const int rc = open_repository_raw(&raw, abs);
   if (rc == GIT_ENOTFOUND) {
     return info;  // not inside a repository: scan as plain files
   }

@@ -1,5 +1,6 @@
 // read_files(): the worktree reading pool. Each worker pulls the next file index from an atomic counter, reads the
 // file into a buffer it reuses, and hands the bytes to the sink (which scans them on the same thread).
+#include "util/text.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,7 +97,11 @@ private:
         want = std::min<std::size_t>(want * 2, m_options.max_file_size + 1);
       }
     }
-    const std::string_view bytes(m_buffer.get(), got);
+    const char* text = m_buffer.get();
+    std::size_t text_size = got;
+    std::string utf8;  // UTF-16 files are scanned as their UTF-8 text
+    util::utf8_view_of_utf16(text, text_size, utf8);
+    const std::string_view bytes(text, text_size);
     if (std::memchr(bytes.data(), '\0', std::min(bytes.size(), k_binary_probe)) != nullptr) {
       skip(rel, core::Skipped::Reason::binary, "NUL byte in the first 8 KiB");
       return true;

@@ -1,5 +1,7 @@
 #include "sources/git_util.hpp"
 
+#include <cstdlib>
+
 #include <cstdio>
 #include <mutex>
 
@@ -35,11 +37,33 @@ std::string oid_hex(const git_oid& oid)
   return buf;
 }
 
-core::Expected<RepoPtr> open_repository(const std::string& path)
+int open_repository_raw(git_repository** out, const std::string& path)
 {
   ensure_libgit2();
+  const char* git_dir = std::getenv("GIT_DIR");
+  if (git_dir == nullptr || *git_dir == '\0') {
+    return git_repository_open_ext(out, path.c_str(), 0, nullptr);
+  }
+  const int rc = git_repository_open_ext(out, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  if (rc != 0) {
+    return rc;
+  }
+  const char* work_tree = std::getenv("GIT_WORK_TREE");
+  if (work_tree != nullptr && *work_tree != '\0') {
+    const int wt = git_repository_set_workdir(*out, work_tree, 0);
+    if (wt != 0) {
+      git_repository_free(*out);
+      *out = nullptr;
+      return wt;
+    }
+  }
+  return 0;
+}
+
+core::Expected<RepoPtr> open_repository(const std::string& path)
+{
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0) {
+  if (open_repository_raw(&raw, path) != 0) {
     return git_fail("cannot open a git repository at '" + path + "'");
   }
   return RepoPtr(raw);

@@ -50,6 +50,10 @@ using RevwalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revw
 using TagPtr = std::unique_ptr<git_tag, GitDeleter<git_tag, git_tag_free>>;
 
 // Opens the repository containing `path` (searching parent directories, like git). Error (git) when none.
+// Opens the repository the way git finds it: $GIT_DIR (and $GIT_WORK_TREE) when set, as git itself honours
+// them (hooks and `git --git-dir` export them), else discovery upward from `path`. Returns libgit2's code
+// (GIT_ENOTFOUND when there is no repository).
+int open_repository_raw(git_repository** out, const std::string& path);
 core::Expected<RepoPtr> open_repository(const std::string& path);
 
 }  // namespace dsnguard::sources

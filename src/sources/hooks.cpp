@@ -1,5 +1,7 @@
 #include "sources/hooks.hpp"
 
+#include "sources/git_util.hpp"
+
 #include <filesystem>
 #include <memory>
 
@@ -19,13 +21,9 @@ struct LibGit2Scope {
   LibGit2Scope& operator=(const LibGit2Scope&) = delete;
 };
 
-struct RepoDeleter {
-  void operator()(git_repository* r) const { git_repository_free(r); }
-};
 struct ConfigDeleter {
   void operator()(git_config* c) const { git_config_free(c); }
 };
-using RepoPtr = std::unique_ptr<git_repository, RepoDeleter>;
 using ConfigPtr = std::unique_ptr<git_config, ConfigDeleter>;
 
 std::string last_error()
@@ -48,7 +46,7 @@ core::Expected<HooksLocation> hooks_location(const std::string& path)
 {
   LibGit2Scope scope;
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0) {
+  if (open_repository_raw(&raw, path) != 0) {
     return core::fail(core::ErrorCode::git, "'" + path + "' is not inside a git repository: " + last_error());
   }
   RepoPtr repo(raw);

@@ -319,7 +319,7 @@ core::Expected<std::unique_ptr<core::RepoView>> open_repo_view(const std::string
   }
   ensure_libgit2();
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, abs.c_str(), 0, nullptr) != 0) {
+  if (open_repository_raw(&raw, abs) != 0) {
     return std::unique_ptr<core::RepoView>(std::make_unique<DirView>(abs));
   }
   RepoPtr repo(raw);

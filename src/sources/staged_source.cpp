@@ -1,5 +1,6 @@
 // make_staged_source(): what the next commit adds (HEAD tree vs the index git will commit). See reference
 // git-hooks-and-ci.md section 3 for why the index named by GIT_INDEX_FILE matters.
+#include "util/text.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -312,13 +313,16 @@ private:
       return core::Visit::next;
     }
     const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-    if (std::memchr(data, '\0', std::min<std::size_t>(size, k_binary_probe)) != nullptr) {
+    std::size_t text_size = static_cast<std::size_t>(size);
+    std::string utf8;  // UTF-16 blobs are scanned as their UTF-8 text
+    util::utf8_view_of_utf16(data, text_size, utf8);
+    if (std::memchr(data, '\0', std::min<std::size_t>(text_size, k_binary_probe)) != nullptr) {
       sink.skipped({c.path, core::Skipped::Reason::binary, "staged blob " + oid_hex(c.id)});
       return core::Visit::next;
     }
     std::vector<core::LineRange> lines;
     core::Fragment fragment;
-    fragment.bytes = std::string_view(data, size);
+    fragment.bytes = std::string_view(data, text_size);
     fragment.origin.path = c.path;
     fragment.origin.kind = core::OriginKind::staged;
     fragment.origin.blob = oid_hex(c.id);

@@ -76,4 +76,26 @@ bool transcode_utf16_with_bom(std::string& data)
   return true;
 }
 
+bool has_utf16_bom(const char* data, std::size_t size)
+{
+  if (size < 2) {
+    return false;
+  }
+  const auto b0 = static_cast<unsigned char>(data[0]);
+  const auto b1 = static_cast<unsigned char>(data[1]);
+  return (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF);
+}
+
+bool utf8_view_of_utf16(const char*& data, std::size_t& size, std::string& storage)
+{
+  if (!has_utf16_bom(data, size)) {
+    return false;
+  }
+  storage.assign(data, size);
+  transcode_utf16_with_bom(storage);
+  data = storage.data();
+  size = storage.size();
+  return true;
+}
+
 }  // namespace dsnguard::util
