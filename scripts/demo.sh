@@ -4,7 +4,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
-BUILD_DIR=${BUILD_DIR:-$root/build} "$root/scripts/build.sh" -DDSNGUARD_BUILD_TESTS=OFF
+BUILD_TARGET=dsnguard BUILD_DIR=${BUILD_DIR:-$root/build} "$root/scripts/build.sh"
 bin=${BUILD_DIR:-$root/build}/src/dsnguard
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dsnguard-demo-XXXXXX")

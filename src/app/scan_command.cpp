@@ -1,10 +1,14 @@
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/history_provenance.hpp"
 #include "app/pipeline.hpp"
 #include "sources/sources.hpp"
 #include "util/strings.hpp"
@@ -13,15 +17,72 @@ namespace dsnguard::app {
 
 namespace {
 
-// The Source for the scan mode in `options` (worktree today; history/staged/pre-push extend this one place).
-core::Expected<std::unique_ptr<core::Source>> make_source(const Options& options)
+struct ScanSource {
+  std::unique_ptr<core::Source> source;
+  sources::HistorySource* history = nullptr;  // set for history and pre-push scans (provenance)
+  std::string mode;                           // "" = worktree / no-git, decided by discover()
+};
+
+std::string env_or_empty(const char* name)
 {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+// The Source for the scan mode in `options`: worktree (default), --history, --staged or --pre-push.
+core::Expected<ScanSource> make_source(const Options& options)
+{
+  ScanSource out;
+  if (options.history) {
+    sources::HistoryOptions ho;
+    ho.path = options.path;
+    ho.all_objects = options.all_objects;
+    ho.since = options.since;
+    ho.range = options.range;
+    ho.max_file_size = options.max_file_size;
+    ho.threads = options.threads;
+    ho.progress = ::isatty(STDERR_FILENO) == 1 && !options.quiet;
+    DSNGUARD_TRY_ASSIGN(auto h, sources::make_history_source(ho));
+    out.history = h.get();
+    out.source = std::move(h);
+    out.mode = "history";
+    return out;
+  }
+  if (options.staged) {
+    sources::StagedOptions so;
+    so.path = options.path;
+    so.index_file = env_or_empty("GIT_INDEX_FILE");
+    so.max_file_size = options.max_file_size;
+    DSNGUARD_TRY_ASSIGN(out.source, sources::make_staged_source(so));
+    out.mode = "staged";
+    return out;
+  }
+  if (options.pre_push) {
+    sources::PrePushOptions po;
+    po.path = options.path;
+    po.remote = options.pre_push_remote;
+    po.input = &std::cin;
+    po.from_ref = env_or_empty("PRE_COMMIT_FROM_REF");
+    po.to_ref = env_or_empty("PRE_COMMIT_TO_REF");
+    po.local_branch = env_or_empty("PRE_COMMIT_LOCAL_BRANCH");
+    if (po.remote.empty()) {
+      po.remote = env_or_empty("PRE_COMMIT_REMOTE_NAME");
+    }
+    po.max_file_size = options.max_file_size;
+    po.threads = options.threads;
+    DSNGUARD_TRY_ASSIGN(auto h, sources::make_prepush_source(po));
+    out.history = h.get();
+    out.source = std::move(h);
+    out.mode = "pre-push";
+    return out;
+  }
   sources::WorktreeOptions wo;
   wo.path = options.path;
   wo.no_git = options.no_git;
   wo.max_file_size = options.max_file_size;
   wo.threads = options.threads;
-  return sources::make_worktree_source(wo);
+  DSNGUARD_TRY_ASSIGN(out.source, sources::make_worktree_source(wo));
+  return out;
 }
 
 int report_error(std::ostream& err, const core::Error& e)
@@ -56,13 +117,16 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
 
   core::Report report;
   report.command = "scan";
-  report.mode = info->is_git ? "worktree" : "no-git";
+  report.mode = !source->mode.empty() ? source->mode : info->is_git ? "worktree" : "no-git";
   report.root = info->root;
   report.rules = engine->rules();
 
   CollectingSink sink(*engine, err);
-  auto walked = (*source)->for_each(sink);
+  auto walked = source->source->for_each(sink);
   sink.take(report);
+  if (walked && source->history != nullptr) {
+    attach_provenance(report, *source->history);
+  }
   if (!walked) {
     // The walk stopped early: report what was found, then fail as incomplete.
     err << "dsnguard: " << walked.error().message << "\n";

@@ -31,7 +31,8 @@ public:
   // Absolute path of the work tree root.
   virtual std::string root() const = 0;
   // Files present in the work tree (repo-relative), tracked, untracked and ignored alike, not descending
-  // into .git or submodules.
+  // into .git or submodules, nor into ignored directories that hold no tracked file (node_modules/, .venv/:
+  // everything below them is ignored).
   virtual Expected<std::vector<std::string>> worktree_files() const = 0;
   virtual Expected<TrackState> track_state(const std::string& path) const = 0;
   // Would `path` be ignored with every ignore source (.gitignore files, info/exclude, core.excludesFile)?

@@ -46,6 +46,9 @@ struct ConnInfo {
   std::string driver;  // the part after '+', lower-cased ("asyncpg"); "" when none
   std::optional<std::string> user;      // decoded
   std::optional<std::string> password;  // decoded; nullopt when absent (empty string = present but empty)
+  // The password exactly as written (before percent-decoding) when the form decodes it (URI, JDBC); "" when
+  // the form has no escapes. The judgement checks it too: "%DB_PASSWORD%" must not be decoded into a literal.
+  std::string raw_password;
   Span user_span;
   Span password_span;  // raw span of the password in the parsed text (for redaction and columns)
   std::vector<HostPort> hosts;
@@ -69,8 +72,8 @@ struct ConnInfo {
 // Error (parse) when the text does not start with a scheme followed by "://".
 core::Expected<ConnInfo> parse_uri(std::string_view text);
 // As above, where `opener` is the byte just before the URI in its container ('"', '\'', '`', '(', '<', or 0).
-// Inside quotes the URI ends only at that quote (or whitespace), so a different quote inside the password stays
-// in it; after '(' it ends at the unbalanced ')', after '<' at '>'. Trailing punctuation ('.', ',', ';', ')',
+// Inside quotes the URI ends only at that quote (or whitespace; a backslash-escaped quote does not end it), so a
+// different quote inside the password stays in it; after '(' it ends at the unbalanced ')', after '<' at '>'. Trailing punctuation ('.', ',', ';', ')',
 // unbalanced ']', '>', '*', '!') and Markdown link syntax ("](") never become part of the host or database.
 core::Expected<ConnInfo> parse_uri(std::string_view text, char opener);
 // libpq keyword/value: `host=h port=5432 user=u password='p w'`. Error when no key=value pair is present or a
@@ -92,7 +95,8 @@ core::Expected<ConnInfo> parse_pgpass(std::string_view line);
 core::Expected<ConnInfo> parse_mysql_dsn(std::string_view text);
 // True for a libpq 15 connection keyword (host, port, dbname, user, password, sslmode, ...).
 bool is_libpq_keyword(std::string_view key);
-// Tries the forms in a sensible order (jdbc, uri, ado, keyvalue).
+// Tries the forms in a sensible order: jdbc, uri, then ado before keyvalue when the text contains ';' and
+// keyvalue before ado otherwise. Returns the last parser's error when none applies.
 core::Expected<ConnInfo> parse_any(std::string_view text);
 
 // The engine family for a URI scheme ("postgresql+psycopg2" -> "postgresql", "pgsql" -> "postgresql",

@@ -24,7 +24,7 @@ HostPort parse_host_port(std::string_view item)
       hp.host = std::string(item.substr(1));
       return hp;
     }
-    hp.host = std::string(item.substr(1, close - 1));
+    hp.host = percent_decode(item.substr(1, close - 1));  // zone ids are written %25eth0
     if (close + 1 < item.size() && item[close + 1] == ':') {
       hp.port = std::string(item.substr(close + 2));
     }
@@ -84,6 +84,7 @@ void parse_query(std::string_view query, std::size_t base, char sep, ConnInfo& i
       const std::string lk = lower(key);
       if ((lk == "password" || lk == "pwd" || lk == "passwd") && !info.password) {
         info.password = value;
+        info.raw_password = std::string(raw_value);
         info.password_span = {base + start + eq + 1, raw_value.size()};
       } else if ((lk == "user" || lk == "username" || lk == "uid") && !info.user) {
         info.user = value;
@@ -91,7 +92,36 @@ void parse_query(std::string_view query, std::size_t base, char sep, ConnInfo& i
       } else if ((lk == "dbname" || lk == "database" || lk == "databasename") && !info.database) {
         info.database = value;
       } else if (lk == "host" && !value.empty() && (info.hosts.empty() || info.hosts[0].host.empty())) {
+        const auto ports = info.hosts;
         info.hosts = parse_host_list(raw_value);
+        // A port already given in the authority (postgresql://:5433/db?host=h) still applies.
+        if (ports.size() == 1 && !ports[0].port.empty()) {
+          for (auto& h : info.hosts) {
+            if (h.port.empty()) {
+              h.port = ports[0].port;
+            }
+          }
+        }
+      } else if (lk == "port" && !value.empty()) {
+        // ?port=5433 (or p1,p2) fills the ports the authority left empty.
+        std::vector<std::string> ports;
+        std::size_t from = 0;
+        while (from <= value.size()) {
+          auto comma = value.find(',', from);
+          if (comma == std::string::npos) {
+            comma = value.size();
+          }
+          ports.push_back(value.substr(from, comma - from));
+          from = comma + 1;
+        }
+        if (info.hosts.empty()) {
+          info.hosts.push_back(HostPort{});
+        }
+        for (std::size_t h = 0; h < info.hosts.size(); ++h) {
+          if (info.hosts[h].port.empty()) {
+            info.hosts[h].port = ports.size() == 1 ? ports[0] : (h < ports.size() ? ports[h] : std::string());
+          }
+        }
       }
       info.params.emplace_back(std::move(key), std::move(value));
     }

@@ -3,6 +3,7 @@
 // are high; documentation, test and template paths lower one step. Nothing real is dropped.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "dsn/detail.hpp"
 #include "dsn/judge.hpp"
@@ -30,7 +31,7 @@ struct Sample {
 };
 
 // Published tutorial and quick-start credentials (framework docs, Docker image docs, driver READMEs).
-constexpr std::array<Sample, 15> k_samples = {{
+constexpr std::array<Sample, 18> k_samples = {{
     {"scott", "tiger", ""},                                  // SQLAlchemy / Oracle tutorials
     {"johndoe", "randompassword", ""},                       // Prisma quick start
     {"janedoe", "mypassword", ""},                           // Prisma docs
@@ -46,6 +47,9 @@ constexpr std::array<Sample, 15> k_samples = {{
     {"postgres", "example", ""},
     {"foo", "foo", "heroku.com"},                            // dj-database-url README
     {"user", "secret", "example.com"},
+    {"", "somewordpress", ""},                               // Docker docs WordPress sample
+    {"", "my-secret-pw", ""},                                // Docker Hub mysql image
+    {"", "P@ssw0rd", ""},
 }};
 
 }  // namespace
@@ -54,6 +58,10 @@ bool is_known_sample(const ConnInfo& info)
 {
   if (!info.password) {
     return false;
+  }
+  // SQLAlchemy's test and doc configurations vary the classic pair ("tiger^5HHH" for SQL Server rules).
+  if (info.user == "scott" && info.password->rfind("tiger", 0) == 0) {
+    return true;
   }
   const std::string user = info.user.value_or("");
   const std::string host = info.hosts.empty() ? std::string() : detail::lower(info.hosts.front().host);
@@ -120,6 +128,21 @@ bool is_low_trust_path(std::string_view path_in)
   return false;
 }
 
+bool is_container_config_path(std::string_view path_in)
+{
+  const std::string path = detail::lower(path_in);
+  const auto slash = path.rfind('/');
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  // CI pipeline files: database passwords there configure service containers of the CI job.
+  if (path.find(".github/workflows/") != std::string::npos || name == ".gitlab-ci.yml" || name == ".travis.yml"
+      || name == "bitbucket-pipelines.yml" || path.find(".circleci/") != std::string::npos
+      || name == "azure-pipelines.yml" || path.find(".woodpecker") != std::string::npos) {
+    return true;
+  }
+  return name.rfind("docker-compose", 0) == 0 || name.rfind("compose.", 0) == 0 || name.rfind("compose-", 0) == 0
+         || name.rfind("dockerfile", 0) == 0 || ends_with(name, ".dockerfile") || name.rfind("containerfile", 0) == 0;
+}
+
 Verdict judge(const ConnInfo& info, std::string_view path)
 {
   Verdict v;
@@ -132,6 +155,19 @@ Verdict judge(const ConnInfo& info, std::string_view path)
     password = password.substr(lit->offset, lit->length);
   }
   const std::string user = info.user.value_or("");
+  // Templates written with '%' (Windows %VAR%, Python %(name)s) can percent-decode into bytes that look literal.
+  if (!info.raw_password.empty() && info.raw_password != *info.password) {
+    const std::string& raw = info.raw_password;
+    const bool windows_var = raw.size() >= 3 && raw.front() == '%' && raw.back() == '%'
+                             && std::all_of(raw.begin() + 1, raw.end() - 1, [](char ch) {
+                                  return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                                });
+    const bool py_format = raw.find("%(") != std::string::npos && raw.find(")s") != std::string::npos;
+    if (windows_var || py_format) {
+      v.reason = "interpolated password";
+      return v;
+    }
+  }
   switch (classify_password(password, user)) {
   case PasswordKind::empty: v.reason = "empty password"; return v;
   case PasswordKind::interpolation: v.reason = "interpolated password"; return v;
@@ -175,6 +211,10 @@ Verdict judge(const ConnInfo& info, std::string_view path)
   } else if (any_private) {
     v.confidence = weak ? Confidence::medium : Confidence::high;
     v.reason = weak ? "weak password on a private-network host" : "literal password on a private-network host";
+  } else if (info.hosts.empty() && is_container_config_path(path)) {
+    // POSTGRES_PASSWORD in a compose file or Dockerfile configures the container itself: a local service.
+    v.confidence = weak ? Confidence::low : Confidence::medium;
+    v.reason = weak ? "weak or default password for a local container" : "literal password for a local container";
   } else if (info.hosts.empty()) {
     // Assignments and driver arguments without a known host.
     v.confidence = weak ? Confidence::low : Confidence::high;

@@ -21,7 +21,8 @@ enum class PasswordKind {
 
 // Classifies a decoded password. `user` helps recognise user==password container defaults (not placeholders).
 PasswordKind classify_password(std::string_view password, std::string_view user = {});
-// For a shell default `${NAME:-literal}` (also `${NAME-literal}`, `${NAME:=literal}`): the span of the committed
+// For a shell default `${NAME:-literal}` (also `${NAME-literal}`, `${NAME:=literal}`, Spring `${NAME:literal}`): the
+// span of the committed
 // literal inside `password`; nullopt for anything else (including an empty default).
 std::optional<Span> shell_default_literal(std::string_view password);
 // A weak or default password (postgres, root, admin, secret, 123456, user == password, ...).
@@ -60,8 +61,14 @@ struct Verdict {
 // test/, tests/, fixtures/, *_test.go, test_*.py, *.spec.ts, .env.example, ...): confidence is lowered one step.
 bool is_low_trust_path(std::string_view path);
 
+// True for docker-compose / compose.* files, Dockerfiles, Containerfiles and CI pipeline files (.github/workflows/,
+// .gitlab-ci.yml, ...): a password assigned there without a host configures a local or service container (judged
+// like a compose-internal host).
+bool is_container_config_path(std::string_view path);
+
 // The full judgement of a credential found by a rule: applies the ladder placeholder -> suppressed,
-// weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high, and lowers
+// weak/default on local hosts -> low, strong on local -> medium, literal on real host -> high (a password
+// without a host: high, or as local in container configs), and lowers
 // one step for test/docs/template paths. `path` may be "".
 Verdict judge(const ConnInfo& info, std::string_view path);
 

@@ -73,7 +73,17 @@ core::Expected<ConnInfo> parse_keyvalue(std::string_view text)
     }
     std::string value;
     Span span;
-    if (j < text.size() && text[j] == '\'') {
+    if (j + 2 < text.size() && text[j] == '\'' && text[j + 1] == '\'' && text[j + 2] != '\'' && text[j + 2] != ' ') {
+      // ''value'': the conninfo is itself inside a single-quoted SQL or postgresql.conf string, where '' escapes '.
+      const std::size_t value_start = j + 2;
+      const auto close = text.find("''", value_start);
+      if (close == std::string_view::npos) {
+        return fail(ErrorCode::parse, "unterminated quoted string in connection info string");
+      }
+      value = std::string(text.substr(value_start, close - value_start));
+      span = {value_start, close - value_start};
+      i = close + 2;
+    } else if (j < text.size() && text[j] == '\'') {
       const std::size_t value_start = j + 1;
       std::size_t k = value_start;
       bool closed = false;

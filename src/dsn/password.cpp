@@ -2,6 +2,7 @@
 // Categories follow detection-landscape.md section 4 (3-7); every check runs on the DECODED password.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "dsn/detail.hpp"
 #include "dsn/judge.hpp"
@@ -108,6 +109,11 @@ bool is_interpolation(std::string_view pw)
 bool is_encrypted(std::string_view pw)
 {
   const std::string l = detail::lower(pw);
+  // Stored hashes (PostgreSQL md5 / SCRAM verifiers) are not usable passwords.
+  if ((l.size() == 35 && l.rfind("md5", 0) == 0 && std::all_of(l.begin() + 3, l.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
+      || l.rfind("scram-sha-256$", 0) == 0) {
+    return true;
+  }
   return l.rfind("enc[", 0) == 0 || l.rfind("{cipher}", 0) == 0 || l.rfind("!vault", 0) == 0
          || l.rfind("$ansible_vault", 0) == 0 || l.rfind("vault:", 0) == 0 || l.rfind("ENC(", 0) == 0
          || l.rfind("enc(", 0) == 0 || l.rfind("arn:aws:secretsmanager", 0) == 0
@@ -140,7 +146,7 @@ bool is_mask(std::string_view pw)
 }
 
 // Words that make up instruction and placeholder passwords ("your_db_password_here", "mysecretpassword").
-constexpr std::array<std::string_view, 66> k_filler = {
+constexpr std::string_view k_filler[] = {
     "my",       "your",     "yours",   "the",      "a",        "db",       "database", "pg",      "postgres",
     "postgresql", "mysql",  "mongo",   "mongodb",  "redis",    "rabbit",   "rabbitmq", "user",    "users",
     "app",      "admin",    "root",    "secret",   "super",    "strong",   "here",     "example", "sample",
@@ -148,7 +154,9 @@ constexpr std::array<std::string_view, 66> k_filler = {
     "replace",  "with",     "change",  "me",       "this",     "to",       "goes",     "service", "account",
     "sa",       "very",     "long",    "random",   "generated", "own",     "value",    "of",      "for",
     "in",       "type",     "set",     "fill",     "default",  "server",   "pass",     "password", "passwd",
-    "pwd",      "pw",       "word"};
+    "pwd",      "pw",       "word",     "awesome",  "secure",   "complex",  "good",     "great",   "cool",
+    "nice",     "top",      "safe",     "hard",     "difficult", "special", "private",  "guess",    "test",
+    "testing",  "dev",      "oracle",   "sqlserver", "mssql",   "maria"};
 constexpr std::array<std::string_view, 5> k_core = {"password", "passwd", "pass", "pwd", "pw"};
 
 // True when `s` (lower case, separators removed) splits entirely into filler words with at least one core word.
@@ -201,14 +209,18 @@ bool is_placeholder(std::string_view pw)
   if (n.empty()) {
     return true;
   }
+  // Trailing punctuation does not make an instruction word real: "secretpassword!!".
+  while (n.size() > 1 && (n.back() == '!' || n.back() == '?' || n.back() == '*')) {
+    n.pop_back();
+  }
   // One repeated character: xxx, XXXX, 000, aaaa.
   if (n.size() >= 3 && std::all_of(n.begin(), n.end(), [&](char c) { return c == n[0]; }) && !is_digit(n[0])) {
     return true;
   }
-  static constexpr std::array<std::string_view, 30> k_words = {
+  static constexpr std::array<std::string_view, 31> k_words = {
       "changeme", "changemenow", "replaceme", "placeholder", "dummy", "fake", "sample", "example", "redacted",
       "todo", "fixme", "tbd", "notset", "none", "null", "nil", "undefined", "empty", "xxx", "xxxx", "xxxxx",
-      "secretvalue", "secretkey", "yoursecret", "mysecret", "foobar", "foo", "bar", "baz", "passphrase"};
+      "secretvalue", "secretkey", "yoursecret", "mysecret", "foobar", "foo", "bar", "baz", "passphrase", "foobared"};
   if (std::find(k_words.begin(), k_words.end(), n) != k_words.end()) {
     return true;
   }
@@ -222,7 +234,39 @@ bool is_placeholder(std::string_view pw)
   if (n.size() > 8 && n.substr(n.size() - 4) == "here" && (contains(n, "pass") || contains(n, "pw") || contains(n, "secret"))) {
     return true;
   }
-  return is_filler_compound(n);
+  // Decoration does not make an instruction word real either: "#password#", "<<password>>", "(pass)".
+  std::string alnum;
+  for (const char c : n) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      alnum.push_back(c);
+    }
+  }
+  if (alnum.size() != n.size() && !alnum.empty() && alnum.size() * 2 >= n.size() && is_filler_compound(alnum)) {
+    return true;
+  }
+  if (is_filler_compound(n)) {
+    return true;
+  }
+  // Leetspeak and a version suffix do not either: "S0meVeryHardPassword", "MyOraclePWD1".
+  std::string plain;
+  for (const char c : alnum) {
+    switch (c) {
+    case '0': plain.push_back('o'); break;
+    case '1': plain.push_back('i'); break;
+    case '3': plain.push_back('e'); break;
+    case '4': plain.push_back('a'); break;
+    case '5': plain.push_back('s'); break;
+    case '7': plain.push_back('t'); break;
+    default: plain.push_back(c);
+    }
+  }
+  std::string trimmed = alnum;
+  while (!trimmed.empty() && is_digit(trimmed.back())) {
+    trimmed.pop_back();
+  }
+  // Only compounds: a lone disguised "Passw0rd" / "password1" stays a (weak) literal, reportable on real hosts.
+  return (plain != alnum && plain.size() > 8 && is_filler_compound(plain))
+         || (trimmed != alnum && trimmed.size() > 8 && is_filler_compound(trimmed));
 }
 
 }  // namespace
@@ -242,6 +286,10 @@ std::optional<Span> shell_default_literal(std::string_view pw)
   }
   if (i < pw.size() && pw[i] == ':') {
     ++i;
+    // Spring/Micronaut ${NAME:default}: a default that is not a shell operator.
+    if (i < pw.size() && pw[i] != '-' && pw[i] != '=' && pw[i] != '?' && pw[i] != '+' && pw[i] != '}') {
+      return Span{i, pw.size() - 1 - i};
+    }
   }
   if (i >= pw.size() || (pw[i] != '-' && pw[i] != '=')) {
     return std::nullopt;
@@ -290,6 +338,10 @@ bool is_weak_password(std::string_view password, std::string_view user)
     return true;
   }
   if (std::all_of(l.begin(), l.end(), is_digit) && l.size() <= 10) {
+    return true;
+  }
+  // A short single lower-case word ("gitea", "prisma", "crate"): a service-name default, not a generated secret.
+  if (password.size() <= 8 && std::all_of(password.begin(), password.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return true;
   }
   // Base word plus optional digits/punctuation: "postgres123", "admin!", "root1".

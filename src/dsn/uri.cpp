@@ -47,7 +47,8 @@ std::size_t extent_end(std::string_view text, std::size_t from, char opener)
       break;
     }
     if (is_quote(opener)) {
-      if (c == opener) {
+      // A backslash-escaped quote (\" inside "...") belongs to the value.
+      if (c == opener && !(i > from && text[i - 1] == '\\')) {
         break;
       }
       continue;
@@ -111,6 +112,29 @@ bool looks_like_path_or_query(std::string_view userinfo)
     }
   }
   return false;
+}
+
+// True when `s` starts with something that can be a host list: up to the first '/', '?' or '#', only host,
+// port, bracket, comma, percent-escape and template characters.
+bool plausible_host_list(std::string_view s)
+{
+  std::size_t i = 0;
+  bool in_brackets = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '[') {
+      in_brackets = true;
+    } else if (c == ']') {
+      in_brackets = false;
+    } else if (!in_brackets && (c == '/' || c == '?' || c == '#')) {
+      break;
+    } else if (!(is_alpha(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == ':' || c == ','
+                 || c == '%' || c == '$' || c == '{' || c == '}' || c == '~' || c == '(' || c == ')'
+                 || static_cast<unsigned char>(c) >= 0x80)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void note_userinfo_problems(std::string_view raw, ConnInfo& info)
@@ -185,35 +209,34 @@ core::Expected<ConnInfo> parse_uri(std::string_view text, char opener)
   info.end = end;
   std::string_view rest = text.substr(base, end - base);
 
-  // Userinfo: from the first '@' to the first '?'/'#' after it, the LAST '@' splits userinfo from the host.
+  // Userinfo ends at the LAST '@' whose left part is not a path or query and whose right part is a plausible
+  // host list (so raw '@', '#', '/' or '?' in a password stay in it, while "?user=me@corp" stays in the query).
   std::size_t host_start = 0;
-  if (const auto first_at = rest.find('@'); first_at != std::string_view::npos) {
-    auto region_end = rest.find_first_of("?#", first_at);
-    if (region_end == std::string_view::npos) {
-      region_end = rest.size();
+  for (std::size_t at = rest.rfind('@'); at != std::string_view::npos; at = at == 0 ? std::string_view::npos : rest.rfind('@', at - 1)) {
+    const auto userinfo = rest.substr(0, at);
+    if (looks_like_path_or_query(userinfo) || !plausible_host_list(rest.substr(at + 1))) {
+      continue;
     }
-    const auto last_at = rest.rfind('@', region_end - 1);
-    const auto userinfo = rest.substr(0, last_at);
-    if (!looks_like_path_or_query(userinfo)) {
-      host_start = last_at + 1;
-      note_userinfo_problems(userinfo, info);
-      const auto colon = userinfo.find(':');
-      const auto raw_user = userinfo.substr(0, colon);
-      bool ok = true;
-      info.user = percent_decode(raw_user, &ok);
+    host_start = at + 1;
+    note_userinfo_problems(userinfo, info);
+    const auto colon = userinfo.find(':');
+    const auto raw_user = userinfo.substr(0, colon);
+    bool ok = true;
+    info.user = percent_decode(raw_user, &ok);
+    if (!ok) {
+      info.problems.emplace_back("invalid percent-encoding in the user name");
+    }
+    info.user_span = {base, raw_user.size()};
+    if (colon != std::string_view::npos) {
+      const auto raw_pw = userinfo.substr(colon + 1);
+      info.password = percent_decode(raw_pw, &ok);
+      info.raw_password = std::string(raw_pw);
       if (!ok) {
-        info.problems.emplace_back("invalid percent-encoding in the user name");
+        info.problems.emplace_back("invalid percent-encoding in the password");
       }
-      info.user_span = {base, raw_user.size()};
-      if (colon != std::string_view::npos) {
-        const auto raw_pw = userinfo.substr(colon + 1);
-        info.password = percent_decode(raw_pw, &ok);
-        if (!ok) {
-          info.problems.emplace_back("invalid percent-encoding in the password");
-        }
-        info.password_span = {base + colon + 1, raw_pw.size()};
-      }
+      info.password_span = {base + colon + 1, raw_pw.size()};
     }
+    break;
   }
 
   // Host list: up to the first '/', '?' or '#' outside brackets.
@@ -321,10 +344,17 @@ core::Expected<ConnInfo> parse_any(std::string_view text)
   if (auto uri = parse_uri(text)) {
     return uri;
   }
-  if (auto ado = parse_ado(text)) {
-    return ado;
+  // ';' separates ADO pairs; libpq key=value pairs are separated by blanks.
+  if (text.find(';') != std::string_view::npos) {
+    if (auto ado = parse_ado(text)) {
+      return ado;
+    }
+    return parse_keyvalue(text);
   }
-  return parse_keyvalue(text);
+  if (auto kv = parse_keyvalue(text)) {
+    return kv;
+  }
+  return parse_ado(text);
 }
 
 }  // namespace dsnguard::dsn

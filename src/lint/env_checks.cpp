@@ -130,12 +130,18 @@ core::Expected<void> check_env_files(const core::RepoView& repo, const EnvCheckI
       const std::string line = std::string(basename_of(path));
       DSNGUARD_TRY_ASSIGN(const auto state, repo.track_state(path));
       if (state == core::TrackState::tracked) {
+        // Ignore rules never apply to tracked files: an existing rule is not enough.
+        DSNGUARD_TRY_ASSIGN(const bool already_ignored, repo.ignored_by_repo_rules(path));
         out.findings.push_back(make_finding(
           "G001", path, 1, 1,
-          quote(path) + " is tracked by git, so every clone and the history hold the credentials in it.",
-          "git rm --cached " + shell_quote(path) + ", add " + quote(line) + " to .gitignore, then "
-            + rotation_advice(path, input) + "."));
-        add_unique(out.ignore_lines, line);
+          quote(path) + " is tracked by git, so every clone and the history hold the credentials in it"
+            + (already_ignored ? " (.gitignore already lists it, but ignore rules do not apply to tracked files)."
+                               : "."),
+          "git rm --cached " + shell_quote(path) + (already_ignored ? "" : ", add " + quote(line) + " to .gitignore")
+            + ", then " + rotation_advice(path, input) + "."));
+        if (!already_ignored) {
+          add_unique(out.ignore_lines, line);
+        }
         add_unique(covered_lines, line);
         add_unique(out.manual_steps, "git rm --cached -- " + shell_quote(path));
         add_unique(out.manual_steps, "# " + rotation_advice(path, input) + " (" + util::printable(path)

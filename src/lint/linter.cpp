@@ -29,8 +29,8 @@ struct Site {
 bool secretish_name(std::string_view key)
 {
   const std::string k = util::to_lower(key);
-  for (const char* w : {"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "dsn",
-                        "database_url", "_url", "credential", "auth"}) {
+  for (const char* w : {"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key",
+                        "credential", "auth"}) {
     if (k.find(w) != std::string::npos) {
       return true;
     }
@@ -143,6 +143,15 @@ core::Expected<LintResult> run_lint(const core::RepoView& repo, const LintOption
 
     if (env) {
       for (const auto& l : env_lines(text)) {
+        // A connection string counts when it carries a literal password (DATABASE_URL, REDIS_URL, ...).
+        const auto ui = raw_userinfo(l.value);
+        const bool url_with_password =
+          ui.has_password && ui.password_length > 0
+          && !placeholder_value(std::string_view(l.value).substr(ui.password_offset, ui.password_length), l.key);
+        if (url_with_password) {
+          secret_names[path].push_back(l.key);
+          continue;
+        }
         if (!secretish_name(l.key) || placeholder_value(l.value, l.key)) {
           continue;
         }
@@ -209,7 +218,7 @@ core::Expected<LintResult> run_lint(const core::RepoView& repo, const LintOption
         "Replace the password with a placeholder (e.g. ${DB_PASSWORD} or changeme) and rotate it.",
         redact_raw(s.raw)));
     }
-    if (!s.template_file && !util::ends_with_icase(s.site.path, ".md")) {
+    if (!s.template_file && !dsn::is_low_trust_path(s.site.path)) {
       // One P005 per missing driver: the first place that needs it.
       std::vector<core::Finding> driver;
       check_driver(facts, *info, s.site.path, s.site.line, s.site.column, redact_raw(s.raw), driver);

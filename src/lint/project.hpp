@@ -44,6 +44,10 @@ bool is_python_manifest(std::string_view path);
 void observe_file(const std::string& path, std::string_view text, ProjectFacts& facts,
                   std::vector<core::Finding>& out);
 
+// P004 for one manifest or lock file (requirements*.txt, pyproject.toml, Pipfile, poetry.lock, uv.lock,
+// Pipfile.lock; other names are ignored).
+void check_sqlalchemy_pins(const std::string& path, std::string_view text, std::vector<core::Finding>& out);
+
 // True when a Python dependency named `name` (normalised: lower case, '-') appears in the manifests.
 bool has_python_dependency(const ProjectFacts& facts, std::string_view name);
 

@@ -101,10 +101,9 @@ bool is_postgres(const dsn::ConnInfo& info)
   return classify_scheme(info.scheme) == SchemeClass::postgres || info.family == "postgresql";
 }
 
-// A finding on `site` with the redacted match filled in.
 core::Finding finding(std::string_view id, const UrlSite& site, std::string message, std::string fix)
 {
-  return make_finding(id, site.path, site.line, site.column, std::move(message), std::move(fix), redact_raw(site.raw));
+  return url_finding(id, site, std::move(message), std::move(fix));
 }
 
 std::optional<std::string> provider_of_info(const dsn::ConnInfo& info)
@@ -142,9 +141,10 @@ bool valid_port(std::string_view p)
   return r.ec == std::errc() && r.ptr == p.data() + p.size() && n >= 1 && n <= 65535;
 }
 
-void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectFacts& facts,
+void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectFacts& facts, bool low_trust,
                   std::vector<core::Finding>& out)
 {
+  std::vector<std::string> seen;  // report a repeated parameter once
   const std::string driver = driver_of(info);
   // Only libpq-backed consumers reject unknown keywords; JDBC URLs use camelCase pgjdbc properties.
   const bool libpq_consumer = info.form != dsn::Form::jdbc
@@ -154,6 +154,10 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
     known.push_back(n.key);
   }
   for (const auto& [key, value] : info.params) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      continue;
+    }
+    seen.push_back(key);
     if (libpq_consumer) {
       if (key == "ssl" || in(k_libpq15, key)) {
         // known
@@ -181,7 +185,7 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
                               q(key) + " is not a libpq parameter (did you mean " + q(near)
                                 + "?): libpq rejects the URL with \"invalid URI query parameter\".",
                               render_redacted(fixed)));
-      } else {
+      } else if (!low_trust) {
         auto fixed = info;
         remove_param(fixed, key);
         const bool prisma = in(k_prisma, key);
@@ -237,53 +241,14 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
 
 }  // namespace
 
+core::Finding url_finding(std::string_view id, const UrlSite& site, std::string message, std::string fix)
+{
+  return make_finding(id, site.path, site.line, site.column, std::move(message), std::move(fix), redact_raw(site.raw));
+}
+
 bool is_templated_host(std::string_view host)
 {
   return host.find_first_of("${}<>%") != std::string_view::npos;
-}
-
-std::string redact_raw(std::string_view raw)
-{
-  std::string out(raw);
-  const auto ru = raw_userinfo(raw);
-  if (ru.present && ru.has_password && ru.password_length > 0) {
-    out.replace(ru.password_offset, ru.password_length, "****");
-  }
-  // password=... in a query string or a key=value string.
-  const std::string lower = util::to_lower(out);
-  std::vector<std::pair<std::size_t, std::size_t>> spans;
-  for (std::size_t pos = lower.find("password"); pos != std::string::npos; pos = lower.find("password", pos + 1)) {
-    std::size_t i = pos + 8;
-    while (i < out.size() && out[i] == ' ') {
-      ++i;
-    }
-    if (i >= out.size() || out[i] != '=') {
-      continue;
-    }
-    ++i;
-    while (i < out.size() && out[i] == ' ') {
-      ++i;
-    }
-    std::size_t end = i;
-    if (i < out.size() && out[i] == '\'') {
-      end = i + 1;
-      while (end < out.size() && out[end] != '\'') {
-        end += out[end] == '\\' ? 2 : 1;
-      }
-      end = std::min(end + 1, out.size());
-    } else {
-      while (end < out.size() && out[end] != '&' && out[end] != ' ' && out[end] != ';') {
-        ++end;
-      }
-    }
-    if (end > i) {
-      spans.emplace_back(i, end - i);
-    }
-  }
-  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-    out.replace(it->first, it->second, "****");
-  }
-  return out;
 }
 
 void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const ProjectFacts& facts,
@@ -292,11 +257,19 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   const std::string base = base_scheme(info);
   const std::string driver = driver_of(info);
   const bool uri_like = info.form == dsn::Form::uri || info.form == dsn::Form::jdbc;
+  // Documentation, tests, fixtures and examples show URLs on purpose (and placeholders such as "port" or a driver
+  // "D"): only checks that say the string itself is broken apply there, not the ones about a deployment or a
+  // consumer (TLS, missing database, literal in code, scheme for SQLAlchemy, parameters for other clients).
+  const bool low_trust = dsn::is_low_trust_path(site.path);
 
   // Structure checks apply to every database URL.
   // A port= parameter (key=value form, or ?port= in a URI) is checked below instead of the host list it feeds.
+  // "host:port", "HostA:PortA": a placeholder word, not a port (documentation and docstrings are full of them).
+  const auto placeholder_port = [&](std::string_view p) {
+    return std::all_of(p.begin(), p.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+  };
   for (const auto& h : info.param("port") ? std::vector<dsn::HostPort>() : info.hosts) {
-    if (!h.port.empty() && !valid_port(h.port) && !is_templated_host(h.port)) {
+    if (!h.port.empty() && !valid_port(h.port) && !is_templated_host(h.port) && !placeholder_port(h.port)) {
       auto fixed = info;
       for (auto& fh : fixed.hosts) {
         if (fh.port == h.port) {
@@ -309,7 +282,15 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             render_redacted(fixed)));
     }
   }
-  if (auto p = info.param("port"); p && !valid_port(*p) && !is_templated_host(*p)) {
+  const auto bad_port_list = [&](std::string_view list) {
+    for (const auto one : util::split(list, ',')) {
+      if (!one.empty() && !valid_port(one) && !placeholder_port(one)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (auto p = info.param("port"); p && bad_port_list(*p) && !is_templated_host(*p)) {
     auto fixed = info;
     set_param(fixed, "port", "5432");
     out.push_back(finding("L007", site,
@@ -322,7 +303,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   }
 
   // Scheme and driver.
-  if (uri_like && info.form == dsn::Form::uri) {
+  if (uri_like && info.form == dsn::Form::uri && !low_trust) {
     if (base == "postgres" && driver.empty() && facts.uses_sqlalchemy && !facts.rewrites_postgres_scheme) {
       auto fixed = info;
       fixed.scheme = "postgresql";
@@ -351,7 +332,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   // Host and database.
   const bool no_host = std::all_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return h.host.empty(); })
                        && !info.param("host") && !info.param("hostaddr");
-  if (uri_like && no_host && (info.password || std::any_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return !h.port.empty(); }))) {
+  if (uri_like && !low_trust && no_host && (info.password || std::any_of(info.hosts.begin(), info.hosts.end(), [](const dsn::HostPort& h) { return !h.port.empty(); }))) {
     out.push_back(finding("L030", site,
                           "The URL names no host, so libpq connects through the local Unix socket and ignores the "
                           "port; a password here suggests a host was meant.",
@@ -364,7 +345,8 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             return render_redacted(fixed);
                           }()));
   }
-  if (uri_like && (!info.database || info.database->empty()) && !info.param("dbname")) {
+  if (uri_like && !low_trust && !site.in_source_code && (!info.database || info.database->empty())
+      && !info.param("dbname")) {
     auto fixed = info;
     fixed.database = "DBNAME";
     out.push_back(finding("L006", site,
@@ -396,7 +378,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                           render_redacted(fixed)));
   }
 
-  check_params(site, info, facts, out);
+  check_params(site, info, facts, low_trust, out);
 
   // TLS.
   std::string sslmode = info.param("sslmode").value_or("");
@@ -427,7 +409,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                           *provider + " requires TLS, so sslmode=disable fails to connect (or sends the password in "
                                       "clear text where allowed).",
                           render_redacted(fixed)));
-  } else if (!templated && !local_only(info)
+  } else if (!templated && !low_trust && !local_only(info)
              && (sslmode.empty() || sslmode == "disable" || sslmode == "allow" || sslmode == "prefer")) {
     auto fixed = info;
     set_param(fixed, ssl_key, "require");
@@ -437,7 +419,7 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
                             + ", which silently falls back to an unencrypted connection.",
                           render_redacted(fixed)));
   }
-  if (provider && *provider == "neon" && driver != "asyncpg" && (!channel_binding || *channel_binding != "require")) {
+  if (provider && !low_trust && *provider == "neon" && driver != "asyncpg" && (!channel_binding || *channel_binding != "require")) {
     auto fixed = info;
     set_param(fixed, "channel_binding", "require");
     out.push_back(finding("L013", site,
@@ -485,165 +467,13 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
   }
 
   // A literal connection string in source code.
-  if (site.in_source_code && !templated && !local_only(info)) {
+  if (site.in_source_code && !low_trust && !templated && !local_only(info)) {
     out.push_back(finding("P001", site,
                           "A connection URL written in source code ends up in every copy of the code; read it from the "
                           "environment instead.",
                           "Replace the literal with os.environ[\"DATABASE_URL\"] (or your language's equivalent) and put "
                           "the value in an ignored .env file or the deployment's secrets."));
   }
-}
-
-std::optional<dsn::ConnInfo> check_url(const UrlSite& site, const ProjectFacts& facts, std::vector<core::Finding>& out)
-{
-  const std::string_view raw = site.raw;
-  if (site.keyvalue) {
-    auto info = dsn::parse_keyvalue(raw);
-    if (!info) {
-      return std::nullopt;
-    }
-    check_conninfo(site, *info, facts, out);
-    return *info;
-  }
-  const auto sep = raw.find("://");
-  if (sep == std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::string text(raw);
-  const std::string scheme(raw.substr(0, sep));
-  std::string suggestion;
-  const SchemeClass scheme_class = classify_scheme(scheme, &suggestion);
-  if (scheme_class == SchemeClass::postgres && scheme != util::to_lower(scheme)) {
-    // libpq compares the prefix case-sensitively and then fails with 'missing "=" after ...'.
-    text = util::to_lower(scheme) + text.substr(sep);
-    out.push_back(finding("L027", site,
-                          q(scheme) + ":// is upper-case, but libpq matches the scheme case-sensitively and rejects the URL.",
-                          util::to_lower(scheme) + redact_raw(raw).substr(sep)));
-  }
-  if (scheme_class == SchemeClass::postgres_typo) {
-    text = suggestion + text.substr(sep);
-    out.push_back(finding("L027", site,
-                          q(scheme) + ":// is not a PostgreSQL scheme (libpq accepts only postgresql:// and "
-                                      "postgres://): the client refuses or misreads the URL.",
-                          suggestion + redact_raw(raw).substr(sep)));
-  }
-
-  // Unencoded reserved characters in the userinfo: libpq cuts at the first '@' or '/' and connects silently with
-  // the wrong user, host or database (reference section 3); other parsers throw or disagree.
-  const auto ru = raw_userinfo(text);
-  if (ru.present) {
-    const std::string_view user = std::string_view(text).substr(ru.user_offset, ru.user_length);
-    const std::string_view password =
-      ru.has_password ? std::string_view(text).substr(ru.password_offset, ru.password_length) : std::string_view();
-    constexpr std::string_view k_reserved = "@/?#[] ";
-    std::string bad_user;
-    std::string bad_password;
-    for (const char c : k_reserved) {
-      if (user.find(c) != std::string_view::npos) {
-        bad_user += c;
-      }
-      if (password.find(c) != std::string_view::npos) {
-        bad_password += c;
-      }
-    }
-    const bool templated_password = password.find("${") != std::string_view::npos || password.find("{{") != std::string_view::npos;
-    if ((!bad_user.empty() || !bad_password.empty()) && !templated_password) {
-      const auto describe = [&](const std::string& chars) {
-        std::string s;
-        for (const char c : chars) {
-          s += (s.empty() ? "" : ", ") + std::string("'") + (c == ' ' ? std::string("space") : std::string(1, c))
-               + "' as " + encode_component(std::string(1, c));
-        }
-        return s;
-      };
-      std::string fixed_url = text.substr(0, ru.user_offset) + encode_component(dsn::percent_decode(user));
-      if (ru.has_password) {
-        fixed_url += ":****";
-      }
-      fixed_url += "@" + redact_raw(text.substr(ru.host_offset));
-      std::string message = "The ";
-      message += !bad_user.empty() ? "user" : "";
-      message += !bad_user.empty() && !bad_password.empty() ? " and the " : "";
-      message += !bad_password.empty() ? "password" : "";
-      message += !bad_user.empty() && !bad_password.empty() ? " contain" : " contains";
-      message += " unencoded reserved characters; libpq splits the URL at the first '@' or '/' and silently "
-                 "connects with the wrong user, host or database.";
-      out.push_back(finding("L004", site, message,
-                            "Percent-encode them (" + describe(bad_user + bad_password) + "): " + fixed_url));
-      // Repair the encoding so the remaining checks see what the author meant.
-      text = text.substr(0, ru.user_offset) + encode_component(dsn::percent_decode(user))
-             + (ru.has_password ? ":" + encode_component(dsn::percent_decode(password)) : std::string()) + "@"
-             + text.substr(ru.host_offset);
-    }
-  }
-
-  // An IPv6 host whose bracket is never closed: libpq fails with 'end of string reached when looking for matching
-  // "]"'; lenient parsers take the rest of the URL as the host.
-  {
-    const auto ru3 = raw_userinfo(text);
-    const std::size_t host_start = ru3.present ? ru3.host_offset : text.find("://") + 3;
-    const auto host_end = text.find_first_of("/?#", host_start);
-    const auto authority = std::string_view(text).substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
-    const auto open = authority.find('[');
-    if (open != std::string_view::npos && authority.find(']', open) == std::string_view::npos) {
-      out.push_back(finding("L031", site,
-                            "The IPv6 host's '[' is never closed, so libpq rejects the URL (end of string reached when "
-                            "looking for matching \"]\").",
-                            "Close the bracket: scheme://user:****@[address]:port/database"));
-      return std::nullopt;
-    }
-  }
-
-  // Invalid percent-escapes (placeholders such as %(password)s and %DB_PASSWORD% are not escapes).
-  for (std::size_t i = text.find('%'); i != std::string::npos; i = text.find('%', i + 1)) {
-    const auto close = text.find('%', i + 1);
-    if (close != std::string::npos && close > i + 2
-        && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i + 1), text.begin() + static_cast<std::ptrdiff_t>(close),
-                       [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0 || c == '_' || std::isdigit(static_cast<unsigned char>(c)) != 0; })
-        && std::any_of(text.begin() + static_cast<std::ptrdiff_t>(i + 1), text.begin() + static_cast<std::ptrdiff_t>(close),
-                       [](char c) { return c == '_' || (c >= 'G' && c <= 'Z'); })) {
-      i = close;  // %DB_PASSWORD% placeholder (Windows-style variable), not escapes
-      continue;
-    }
-    const bool hex = i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0
-                     && std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0;
-    if (hex) {
-      i += 2;
-      continue;
-    }
-    const char next = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (next == '(' || next == '{') {
-      break;  // %(password)s / %{x} templates
-    }
-    const auto ru2 = raw_userinfo(text);
-    const bool in_password = ru2.has_password && i >= ru2.password_offset && i < ru2.password_offset + ru2.password_length;
-    std::string fixed = text;
-    if (!in_password) {
-      fixed.insert(i + 1, "25");
-    }
-    out.push_back(finding("L005", site,
-                          std::string("A '%' in the ") + (in_password ? "password" : "URL")
-                            + " does not start a valid %XX escape: libpq rejects it (\"invalid percent-encoded token\").",
-                          "Write a literal '%' as %25" + std::string(in_password ? " in the password" : "") + ": "
-                            + redact_raw(fixed)));
-    break;
-  }
-
-  auto info = raw.size() >= 5 && util::starts_with_icase(raw, "jdbc:") ? dsn::parse_jdbc(text) : dsn::parse_uri(text);
-  if (!info) {
-    // Only a PostgreSQL URL with something after "://" (prose such as "use postgresql:// URLs" is not a URL).
-    const bool postgres = scheme_class == SchemeClass::postgres || scheme_class == SchemeClass::postgres_typo;
-    if (postgres && text.size() > text.find("://") + 3 && info.error().code == core::ErrorCode::parse) {
-      out.push_back(finding("L031", site,
-                            "The connection string does not parse (" + util::printable(info.error().message)
-                              + "), so every client rejects it.",
-                            "Percent-encode reserved characters and check the brackets of IPv6 hosts: "
-                              + redact_raw(text)));
-    }
-    return std::nullopt;
-  }
-  check_conninfo(site, *info, facts, out);
-  return *info;
 }
 
 }  // namespace dsnguard::lint

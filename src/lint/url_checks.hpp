@@ -37,6 +37,9 @@ void check_conninfo(const UrlSite& site, const dsn::ConnInfo& info, const Projec
 // `raw` with every password (userinfo, password= parameters) replaced by "****".
 std::string redact_raw(std::string_view raw);
 
+// A lint finding for check `id` at `site`, with the redacted candidate text as its match.
+core::Finding url_finding(std::string_view id, const UrlSite& site, std::string message, std::string fix);
+
 // True when a host is a template or placeholder (${HOST}, {{host}}, <host>, %HOST%): not a real address.
 bool is_templated_host(std::string_view host);
 

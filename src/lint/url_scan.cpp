@@ -111,6 +111,15 @@ std::vector<UrlCandidate> find_url_candidates(std::string_view text)
     }
     std::size_t end = pos + 3;
     while (end < text.size() && !url_end(text[end])) {
+      // Templates may hold spaces: ${PASSWORD:?Variable not set}, {{ password }}.
+      if (text.compare(end, 2, "${") == 0 || text.compare(end, 2, "{{") == 0) {
+        const auto close = text.find(text[end] == '$' ? "}" : "}}", end + 2);
+        const auto nl = text.find('\n', end);
+        if (close != std::string_view::npos && (nl == std::string_view::npos || close < nl)) {
+          end = close + (text[end] == '$' ? 1 : 2);
+          continue;
+        }
+      }
       ++end;
     }
     // Trailing prose punctuation and an unbalanced closing bracket are not part of the URL.

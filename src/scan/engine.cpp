@@ -25,7 +25,7 @@ using core::fail;
 constexpr std::size_t k_back = 1024;
 constexpr std::size_t k_forward = 4096;
 // Lines after the hit line that multi-line rules (driver calls, config blocks) may span.
-constexpr std::size_t k_multiline_lines = 15;
+constexpr std::size_t k_multiline_lines = 40;
 // After this many keyword hits in one fragment, the affected rules scan the whole fragment once instead.
 constexpr std::size_t k_hit_limit = 20000;
 

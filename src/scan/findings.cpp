@@ -1,7 +1,10 @@
 #include "scan/findings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+
+#include <re2/re2.h>
 
 #include "core/fingerprint.hpp"
 #include "dsn/judge.hpp"
@@ -149,6 +152,35 @@ void add_attributes(core::Finding& f, const dsn::ConnInfo& info)
   }
 }
 
+// Values assigned to user and database names within a few lines of `offset` (POSTGRES_USER=app, user: app,
+// MYSQL_DATABASE=wordpress). A bare password equal to one of them is the user==password container default.
+std::vector<std::string> neighbour_names(std::string_view bytes, std::size_t offset)
+{
+  static const RE2 k_name(
+      R"re((?i)(?:^|[^a-z0-9])(?:[a-z0-9_]*_)?(?:user|username|user_name|login|uid|db|database|dbname|db_name|name)["']?\s*[:=]>?\s*["']?([A-Za-z0-9_.@-]+))re",
+      RE2::Quiet);
+  constexpr std::size_t k_lines = 8;
+  std::size_t from = offset;
+  for (std::size_t n = 0; from > 0 && n <= k_lines; --from) {
+    if (bytes[from - 1] == '\n') {
+      ++n;
+    }
+  }
+  std::size_t to = offset;
+  for (std::size_t n = 0; to < bytes.size() && n <= k_lines; ++to) {
+    if (bytes[to] == '\n') {
+      ++n;
+    }
+  }
+  std::vector<std::string> out;
+  re2::StringPiece input(bytes.data() + from, to - from);
+  std::string value;
+  while (RE2::FindAndConsume(&input, k_name, &value)) {
+    out.push_back(value);
+  }
+  return out;
+}
+
 bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line)
 {
   return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return line >= r.first && line <= r.last; });
@@ -201,6 +233,18 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
         info.password = literal;
       }
     }
+    if (!info.user && info.password
+        && (info.form == dsn::Form::assignment || info.form == dsn::Form::kwarg)) {
+      for (const auto& name : neighbour_names(fragment.bytes, r.start)) {
+        if (name.size() == info.password->size()
+            && std::equal(name.begin(), name.end(), info.password->begin(), [](char a, char b) {
+                 return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               })) {
+          info.user = name;
+          break;
+        }
+      }
+    }
     const auto verdict = dsn::judge(info, fragment.origin.path);
     if (!verdict.report) {
       continue;
@@ -230,7 +274,17 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
     }
     f.secret = info.password.value_or("");
     f.fingerprint = core::fingerprint(rule.id, fragment.origin.path, dsn::secret_key(info));
-    f.message = message_for(info, r.candidate.label);
+    const bool cli = std::find(rule.tags.begin(), rule.tags.end(), "cli") != rule.tags.end();
+    if (cli) {
+      const auto& label = r.candidate.label;
+      const std::string command = label.substr(0, label.find_first_of(" \t"));
+      f.message = command + " command line with a literal password";
+      if (const std::string host = first_host(info); !host.empty()) {
+        f.message += " for host " + host;
+      }
+    } else {
+      f.message = message_for(info, r.candidate.label);
+    }
     f.fix = rule.fix.empty() ? default_fix(info) : rule.fix;
     add_attributes(f, info);
     const bool allow_here = lines.line_text(line0).find("dsnguard:allow") != std::string_view::npos;

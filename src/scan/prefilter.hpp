@@ -4,6 +4,7 @@
 // Internal to scan/.
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -30,8 +31,12 @@ public:
 
 private:
   std::vector<std::string> m_keywords;
-  // Keyword indices by their first byte (lower-cased); both cases of a letter index the same list.
-  std::array<std::vector<std::size_t>, 256> m_by_first{};
+  // Keywords by their first two bytes (lower-cased): a 64 Ki-entry table, so the scan loop does one lookup per
+  // byte and compares keywords only where a keyword's first two bytes occur.
+  std::vector<std::uint64_t> m_present;              // 64 Ki bits (8 KiB, stays in L1): bigram starts a keyword
+  std::vector<std::uint32_t> m_bigram;               // index into m_lists + 1, or 0
+  std::vector<std::vector<std::size_t>> m_lists;     // keyword indices per bigram
+  std::vector<std::size_t> m_single;                 // one-byte keywords (rare)
 };
 
 }  // namespace dsnguard::scan

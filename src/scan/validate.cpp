@@ -19,7 +19,16 @@ bool is_quote(char c)
 
 char opener_at(std::string_view text, std::size_t start)
 {
-  return start > 0 ? text[start - 1] : '\0';
+  if (start == 0) {
+    return '\0';
+  }
+  const char c = text[start - 1];
+  // An escaped opening quote (a JSON string inside a JSON string) is closed by an escaped quote: let the parser
+  // stop at any quote instead of looking for an unescaped one.
+  if (is_quote(c) && start > 1 && text[start - 2] == '\\') {
+    return '\0';
+  }
+  return c;
 }
 
 // The text from `start` to the end of the line, or to the enclosing quote when the match sits in quotes.
@@ -36,9 +45,10 @@ std::string_view rest_of_string(std::string_view text, std::size_t start)
 // File types whose unquoted right-hand sides are expressions (variables), not literals.
 bool is_code_path(std::string_view path)
 {
-  static constexpr std::array<std::string_view, 24> k_exts = {
-      ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".kts", ".scala",
-      ".rb", ".php", ".cs", ".rs", ".c", ".cc", ".cpp", ".h", ".hpp", ".swift", ".groovy", ".dart"};
+  static constexpr std::array<std::string_view, 40> k_exts = {
+      ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".kts", ".scala", ".rb", ".php",
+      ".cs", ".rs", ".c", ".cc", ".cpp", ".h", ".hpp", ".swift", ".groovy", ".dart", ".pas", ".pp", ".lua", ".pl",
+      ".pm", ".r", ".jl", ".ex", ".exs", ".erl", ".clj", ".hs", ".ml", ".fs", ".vb", ".m"};
   const std::string p = util::to_lower(path);
   return std::any_of(k_exts.begin(), k_exts.end(), [&](std::string_view e) { return util::ends_with_icase(p, e); });
 }
@@ -50,7 +60,18 @@ bool looks_like_expression(std::string_view v)
     return true;
   }
   if (v == "|" || v == ">" || v == "|-" || v == ">-" || v == "~" || v == "null" || v == "None" || v == "nil"
-      || v == "true" || v == "false") {
+      || v == "true" || v == "false" || v == "string" || v == "String" || v == "str" || v == "bool") {
+    return true;
+  }
+  // File paths (/run/secrets/db_password, ./secrets/pw.txt) point at the secret instead of holding it.
+  if ((v.size() > 1 && v[0] == '/' && v.find('/', 1) != std::string_view::npos) || v.rfind("./", 0) == 0
+      || v.rfind("~/", 0) == 0) {
+    return true;
+  }
+  // CONSTANT_NAME references (all caps with an underscore), e.g. `DB_PASSWORD = DEFAULT_DB_PASSWORD`.
+  if (v.find('_') != std::string_view::npos
+      && std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; })
+      && v.front() >= 'A' && v.front() <= 'Z') {
     return true;
   }
   // attribute access: os.environ, settings.DB_PASSWORD, process.env.X, config.db.password
@@ -122,7 +143,8 @@ void fill_context(std::string_view context, dsn::ConnInfo& info)
     }
     info.hosts.push_back(hp);
   }
-  if (!info.user && RE2::PartialMatch(context, k_user, &user)) {
+  static const RE2 k_sql_user(R"re((?i)\b(?:user|role|login)[ \t]+["'`]?([A-Za-z0-9_.$-]+))re", RE2::Quiet);
+  if (!info.user && (RE2::PartialMatch(context, k_user, &user) || RE2::PartialMatch(context, k_sql_user, &user))) {
     info.user = user;
   }
   if (!info.database && RE2::PartialMatch(context, k_db, &db)) {
@@ -216,6 +238,13 @@ std::optional<Candidate> validate(const core::Rule& rule, std::string_view text,
   }
   if (!quoted && !value.empty() && (value.front() == '#' || looks_like_expression(value))) {
     return std::nullopt;
+  }
+  // `setdefault("DB_PASSWORD", value)`: after a comma separator only a quoted literal is a literal.
+  if (!quoted && !label.empty() && label.data() >= text.data() && label.data() + label.size() <= text.data() + text.size()) {
+    const std::size_t key_end = static_cast<std::size_t>(label.data() - text.data()) + label.size();
+    if (key_end <= span.offset && text.substr(key_end, span.offset - key_end).find(',') != std::string_view::npos) {
+      return std::nullopt;
+    }
   }
   if (!quoted && v == "assignment" && is_code_path(path)) {
     return std::nullopt;  // `password = settings.DB_PASSWORD`: an expression in code, not a literal

@@ -11,6 +11,9 @@ void ensure_libgit2()
   std::call_once(once, [] {
     git_libgit2_init();  // never shut down: handles may live until exit
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // The object cache (default 256 MiB) only ever helps the tree walk, which reads each tree once; a smaller
+    // cache keeps the history scan's peak RSS low (issue 3 budget: 300 MB on git/git).
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32 * 1024 * 1024));
   });
 }
 

@@ -1,4 +1,5 @@
 // RepoView over a real repository (libgit2) or a plain directory (--no-git / not a repository).
+#include "sources/git_util.hpp"
 #include "sources/ignore_rules.hpp"
 #include "sources/sources.hpp"
 
@@ -25,31 +26,7 @@ using core::fail;
 
 namespace {
 
-struct RepoDeleter {
-  void operator()(git_repository* r) const { git_repository_free(r); }
-};
-struct IndexDeleter {
-  void operator()(git_index* i) const { git_index_free(i); }
-};
-struct ConfigDeleter {
-  void operator()(git_config* c) const { git_config_free(c); }
-};
-using RepoPtr = std::unique_ptr<git_repository, RepoDeleter>;
-using IndexPtr = std::unique_ptr<git_index, IndexDeleter>;
-using ConfigPtr = std::unique_ptr<git_config, ConfigDeleter>;
-
-std::string git_error_text()
-{
-  const git_error* e = git_error_last();
-  return e != nullptr && e->message != nullptr ? e->message : "unknown libgit2 error";
-}
-
-// Keeps libgit2 initialised for the life of the process once any view was opened.
-void ensure_libgit2()
-{
-  static const int k_init = git_libgit2_init();
-  (void)k_init;
-}
+using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
 
 // Walks `root` depth-first, yielding regular files (repo-relative, '/'-separated). `enter(dir)` decides whether a
 // directory is descended into. Never follows symlinks; ".git" is never entered.
@@ -347,7 +324,7 @@ core::Expected<std::unique_ptr<core::RepoView>> open_repo_view(const std::string
   }
   RepoPtr repo(raw);
   if (git_repository_is_bare(repo.get()) != 0 || git_repository_workdir(repo.get()) == nullptr) {
-    return fail(ErrorCode::git, "'" + path + "' is a bare repository: lint needs a work tree");
+    return fail(ErrorCode::usage, "'" + path + "' is a bare repository: lint needs a work tree");
   }
   std::string root = git_repository_workdir(repo.get());
   while (root.size() > 1 && root.back() == '/') {

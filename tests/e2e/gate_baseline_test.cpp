@@ -33,7 +33,7 @@ TEST(GateBaseline, WrittenBaselineSuppressesSurvivesEditsAndHoldsNoSecret)
   EXPECT_NE(w.err.find("wrote 1 entry"), std::string::npos) << w.err;
   const std::string text = read_file(bl);
   EXPECT_EQ(text.find("Lr7pZt4w"), std::string::npos) << text;
-  EXPECT_EQ(text.find("db.prod.example.com"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Xk9-vQ2mLr7pZt4w"), std::string::npos) << text;
   EXPECT_NE(text.find("app/db.py"), std::string::npos);
   // Rewriting gives the identical file (sorted, no timestamps).
   dsnguard({"scan", "--write-baseline", bl, repo.path()});
@@ -50,7 +50,7 @@ TEST(GateBaseline, WrittenBaselineSuppressesSurvivesEditsAndHoldsNoSecret)
 
   // A different secret in the same file is new.
   write_file(repo.path(), "app/db.py",
-             "URL = \"" + leaked_url() + "\"\nOTHER = \"postgres://app_user:Qw8-other" + "Secret5x@db2.example.com/app\"\n");
+             "URL = \"" + leaked_url() + "\"\nOTHER = \"postgres://app_user:Qw8-other" + "Secret5x@db2.prod-cluster.acme-corp.net/app\"\n");
   r = dsnguard({"scan", "--baseline", bl, repo.path()});
   EXPECT_EQ(r.exit_code, 1) << r.out;
 }

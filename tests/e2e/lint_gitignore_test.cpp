@@ -287,11 +287,61 @@ TEST(LintGitignore, ExitCodes)
   TempDir d;
   EXPECT_EQ(dsnguard({"lint", d / "missing"}, lint_env()).exit_code, 2);
   EXPECT_EQ(dsnguard({"lint", "--fail-on", "bogus", d.path()}, lint_env()).exit_code, 2);
+  TempDir bare;
+  git(bare.path(), {"init", "-q", "--bare"});
+  const auto b = dsnguard({"lint", bare.path()}, lint_env());
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find("bare repository"), std::string::npos) << b.err;
   // Not a repository: URL checks still run, .gitignore checks are skipped with a note.
   write_file(d.path(), "notes.txt", "nothing here\n");
   const auto r = lint_json(d.path());
   EXPECT_EQ(r.result.exit_code, 0);
   EXPECT_NE(r.result.out.find("not a git repository"), std::string::npos);
+}
+
+}  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintGitignore, TemplateWithARealConnectionPasswordIsAnError)
+{
+  TempDir d;
+  git_init(d.path());
+  write_file(d.path(), ".env.example",
+             "DATABASE_URL=postgresql://app:Zq8vX3pL9wKm7Tq@prod-db.acme-corp.com:5432/app?sslmode=require\n"
+             "OTHER_URL=postgresql://app:changeme@localhost:5432/app\n"
+             "THIRD_URL=postgresql://app:${DB_PASSWORD}@prod-db.acme-corp.com:5432/app?sslmode=require\n");
+  git_commit_all(d.path(), "init");
+  const auto r = lint_json(d.path());
+  const auto g = r.with("G006", ".env.example");
+  ASSERT_EQ(g.size(), 1u) << r.result.out;
+  EXPECT_EQ(g[0]["line"], 1);
+  EXPECT_EQ(g[0]["match"], "postgresql://app:****@prod-db.acme-corp.com:5432/app?sslmode=require");
+  EXPECT_EQ(r.result.out.find("Zq8vX3pL9wKm7Tq"), std::string::npos);
+  EXPECT_EQ(r.result.exit_code, 1);
+}
+
+}  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintGitignore, TrackedDespiteAnIgnoreRuleSaysSo)
+{
+  TempDir d;
+  git_init(d.path());
+  write_file(d.path(), ".env", "X=1\n");
+  git_commit_all(d.path(), "tracked");
+  write_file(d.path(), ".gitignore", ".env\n.env.local\n.env.*.local\n");
+  git_commit_all(d.path(), "ignore it (too late)");
+  const auto r = lint_json(d.path());
+  const auto g = r.with("G001", ".env");
+  ASSERT_EQ(g.size(), 1u) << r.result.out;
+  EXPECT_NE(std::string(g[0]["message"]).find("do not apply to tracked files"), std::string::npos);
+  EXPECT_EQ(std::string(g[0]["fix"]).find("add '.env'"), std::string::npos) << g[0]["fix"];
+  // --fix has nothing to append, and still prints the untracking command.
+  const auto f = dsnguard({"lint", "--fix", d.path()}, lint_env());
+  EXPECT_EQ(read_file(d / ".gitignore"), ".env\n.env.local\n.env.*.local\n");
+  EXPECT_NE(f.err.find("git rm --cached -- '.env'"), std::string::npos) << f.err;
 }
 
 }  // namespace dsnguard::test

@@ -97,3 +97,15 @@ TEST(LintProject, DriverMissingFromDependencies)
 }
 
 }  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintProject, BareSchemeIsSatisfiedByAnyDriverOfTheFamily)
+{
+  // Apps commonly rewrite postgresql:// to postgresql+psycopg:// at startup; psycopg 3 alone is then enough.
+  const std::string bare = "DATABASE_URL=postgresql://app:Zq8vX3pL9wKm@localhost/app\n";
+  EXPECT_FALSE(lint_files({{"pyproject.toml", "[project]\ndependencies = [\"sqlalchemy>=2.0.36\", \"psycopg[binary]>=3.2\"]\n"}}, bare)
+                 .has("P005"));
+}
+
+}  // namespace dsnguard::test

@@ -206,3 +206,28 @@ TEST(LintUrl, KeyValueConninfoAndTextOutput)
 }
 
 }  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+TEST(LintUrl, TemplatesProseAndDocumentationAreNotMisread)
+{
+  TempDir d;
+  git_init(d.path());
+  write_file(d.path(), "compose.yml",
+             "services:\n  app:\n    environment:\n"
+             "      DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app\n"
+             "      OTHER_URL: postgresql://{{ db_user }}:{{ db_password }}@{{ db_host }}:5432/app\n");
+  write_file(d.path(), "docs/setup.md",
+             "Use a postgresql:// URL. Example: postgresql://user:password@db.acme-corp.com/app\n"
+             "Or postgres://… for short.\n");
+  git_commit_all(d.path(), "init");
+  const auto r = lint_json(d.path());
+  EXPECT_TRUE(r.json["findings"].empty()) << r.result.out;
+  EXPECT_EQ(r.result.exit_code, 0);
+
+  // The same remote URL outside documentation is reported.
+  write_file(d.path(), "config/settings.yml", "url: postgresql://user:Zq8vX3pL9wKm@db.acme-corp.com/app\n");
+  EXPECT_TRUE(lint_json(d.path()).has("L010", "config/settings.yml"));
+}
+
+}  // namespace dsnguard::test

@@ -42,7 +42,8 @@ TEST(SarifScan, FindingsAreValidRelativeAndRedacted)
   git_init(repo.path());
   write_file(repo.path(), "config/my settings.py", "DATABASE_URL = \"" + leaked_url() + "\"\n");
   git_commit_all(repo.path(), "init");
-  const auto out_file = repo / "report.sarif";
+  TempDir out_dir;  // the report must not land inside the scanned tree
+  const auto out_file = out_dir / "report.sarif";
   for (const bool no_redact : {false, true}) {
     std::vector<std::string> args{"scan", "--format", "sarif", "-o", out_file};
     if (no_redact) {

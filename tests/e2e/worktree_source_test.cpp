@@ -292,3 +292,31 @@ TEST(WorktreeSource, SubmodulesAndNestedRepositoriesAreNotEntered)
 }
 
 }  // namespace dsnguard::test
+
+namespace dsnguard::test {
+
+// With the detection engine: worktree findings carry repo-relative paths, also from a subdirectory, and ignored
+// files never produce findings.
+TEST(WorktreeSource, FindingsUseRepoRelativePathsAndIgnoredFilesStaySilent)
+{
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), ".gitignore", "local.py\n");
+  write_file(dir.path(), "pkg/settings.py", "URL = 'postgres://app:WorktreePw8080@db.prod.internal:5432/app'\n");
+  git_commit_all(dir.path(), "init");
+  write_file(dir.path(), "local.py", "URL = 'postgres://app:IgnoredPw9090@db.prod.internal:5432/app'\n");
+  RunOptions in_sub;
+  in_sub.cwd = dir / "pkg";
+  const auto r = dsnguard({"scan", "--format", "json"}, in_sub);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(j["findings"][0]["path"], "pkg/settings.py");
+  const auto all = dsnguard({"scan", "--format", "json", dir.path()});
+  EXPECT_EQ(nlohmann::json::parse(all.out)["findings"].size(), 1u) << all.out;
+  const auto no_git = dsnguard({"scan", "--no-git", "--format", "json", dir.path()});
+  EXPECT_EQ(nlohmann::json::parse(no_git.out)["findings"].size(), 2u) << no_git.out;
+}
+
+}  // namespace dsnguard::test

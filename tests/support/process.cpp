@@ -90,6 +90,23 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options)
   }
   envp.push_back(nullptr);
   std::vector<std::string> args = argv;
+  // posix_spawnp searches the parent's PATH; the child's PATH (options.env) is the one that must count.
+  if (!args.empty() && args[0].find('/') == std::string::npos && env.count("PATH")) {
+    for (const auto& dir : [&] {
+           std::vector<std::string> dirs;
+           std::stringstream ss(env["PATH"]);
+           for (std::string d; std::getline(ss, d, ':');) {
+             dirs.push_back(d.empty() ? "." : d);
+           }
+           return dirs;
+         }()) {
+      const std::string candidate = dir + "/" + args[0];
+      if (::access(candidate.c_str(), X_OK) == 0) {
+        args[0] = candidate;
+        break;
+      }
+    }
+  }
   std::vector<char*> cargv;
   for (auto& a : args) {
     cargv.push_back(a.data());

@@ -98,7 +98,8 @@ const Row k_rows[] = {
 
   // libpq's parser accepts; the connection fails as soon as it starts.
   {"postgresql://u:pw@localhost/db?sslmode=bogus", Expect::fails_later, "L009"},
-  {"postgresql://u:pw@localhost:notaport/db", Expect::fails_later, "L007"},
+  {"postgresql://u:pw@localhost:5432x/db", Expect::fails_later, "L007"},
+  {"postgresql://u:pw@localhost/db?port=5432,x1", Expect::fails_later, "L007"},
   {"postgresql://u:pw@localhost:99999/db", Expect::fails_later, "L007"},
   {"postgresql://u:pw@localhost:0/db", Expect::fails_later, "L007"},
   {"postgresql://u:pw@localhost/db?connect_timeout=abc", Expect::fails_later, "L021"},

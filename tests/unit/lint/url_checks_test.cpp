@@ -116,7 +116,8 @@ TEST(UrlChecks, PortOutOfRangeOrNotANumber)
   ASSERT_TRUE(c.has("L007"));
   EXPECT_EQ(c.find("L007")->fix, "postgresql://u:****@localhost:5432/db");
   EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "0")}, "db")).has("L007"));
-  EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "pa")}, "db")).has("L007"));
+  EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "54x")}, "db")).has("L007"));
+  EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "port")}, "db")).has("L007"));  // placeholder
   EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "65535")}, "db")).has("L007"));
   EXPECT_FALSE(run(make("postgresql", "u", "hunter2", {hp("localhost", "${DB_PORT}")}, "db")).has("L007"));
 }
@@ -334,6 +335,36 @@ TEST(UrlScan, SchemeClasses)
   EXPECT_EQ(classify_scheme("mysql"), SchemeClass::other_db);
   EXPECT_EQ(classify_scheme("https"), SchemeClass::none);
   EXPECT_EQ(classify_scheme("postgis"), SchemeClass::other_db);
+}
+
+}  // namespace dsnguard::lint
+
+namespace dsnguard::lint {
+
+TEST(UrlRaw, NotationAndPlaceholdersAreNotUrls)
+{
+  EXPECT_TRUE(run_raw("postgresql+psycopg2://user:hunter2@host:port/dbname[?key=value&key=value...]").findings.empty());
+  EXPECT_TRUE(run_raw("postgresql://").findings.empty());
+  EXPECT_TRUE(run_raw("oracle://user:hunter2@hostname:port[/dbname][?service_name=x]").findings.empty());
+  EXPECT_FALSE(run_raw("sqlite:///%s").has("L005"));
+  EXPECT_FALSE(run_raw("postgresql+D://U:hunter2@/DB?host=H").has("L027"));  // only driverless schemes
+}
+
+TEST(UrlChecks, DocumentationPathsKeepOnlyBrokenStringChecks)
+{
+  UrlSite docs;
+  docs.path = "docs/setup.md";
+  docs.line = 1;
+  const auto remote = make("postgresql", "u", "hunter2", {hp("db.acme-corp.com")}, std::nullopt, {{"schema", "x"}});
+  const auto d = run(remote, {}, docs);
+  EXPECT_FALSE(d.has("L006"));
+  EXPECT_FALSE(d.has("L010"));
+  EXPECT_FALSE(d.has("L008"));
+  const auto c = run(remote);
+  EXPECT_TRUE(c.has("L006"));
+  EXPECT_TRUE(c.has("L010"));
+  EXPECT_TRUE(c.has("L008"));
+  EXPECT_TRUE(run(make("postgresql", "u", "hunter2", {hp("localhost", "99999")}, "db"), {}, docs).has("L007"));
 }
 
 }  // namespace dsnguard::lint

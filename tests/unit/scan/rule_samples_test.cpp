@@ -81,14 +81,19 @@ TEST_P(RuleSample, BehavesAsLabelled)
   const auto& c = GetParam();
   const auto findings = scan_sample(c.sample);
   if (c.positive) {
-    // The rule itself must report it, unsuppressed, at the rule's declared confidence, with the password located.
+    // The rule itself must report it, unsuppressed, at medium or above (exactly the rule's declared confidence
+    // when the sample has no path: path context such as compose files or docs may lower it), with the password
+    // located.
     bool found = false;
     for (const auto& f : findings) {
       if (f.rule_id != c.rule_id || f.suppressed) {
         continue;
       }
       found = true;
-      EXPECT_EQ(core::to_string(f.confidence), core::to_string(c.confidence)) << f.message;
+      EXPECT_GE(f.confidence, core::Confidence::medium) << f.message;
+      if (c.sample.path.empty()) {
+        EXPECT_EQ(core::to_string(f.confidence), core::to_string(c.confidence)) << f.message;
+      }
       EXPECT_EQ(f.kind, c.kind);
       if (c.kind == core::FindingKind::secret) {
         ASSERT_GT(f.secret_length, 0u) << f.message;

@@ -1,0 +1,20 @@
+#pragma once
+// History provenance (issue 3): after a history or pre-push scan, groups findings of the same secret and fills
+// their occurrences from the HistorySource. Internal to app/; runs before finalize_findings (it needs the raw
+// secret to group, and redaction happens later).
+
+#include "core/types.hpp"
+#include "sources/sources.hpp"
+
+namespace dsnguard::app {
+
+// Merges findings with the same rule id and the same secret (core::secret_hash of Finding::secret; env-file
+// findings, which carry no secret, by rule id and path) into one finding whose occurrences list every (path,
+// blob) where it was seen, oldest first, each with the commit that introduced it, author, time, refs that
+// still reach it and whether HEAD still has it. The kept finding is the one from the oldest occurrence and its
+// location.commit is that introducing commit. Env-file findings get attribute "path_at_head" = "true"/"false".
+// Also sets summary.commits, summary.blobs and, for a shallow clone, summary.partial_history (exit 3 only when
+// nothing was found, see exit_code_for).
+void attach_provenance(core::Report& report, sources::HistorySource& source);
+
+}  // namespace dsnguard::app

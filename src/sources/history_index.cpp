@@ -1,0 +1,251 @@
+#include "sources/history_index.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <optional>
+
+namespace dsnguard::sources {
+
+std::uint32_t HistoryIndex::intern_path(std::string_view path)
+{
+  const auto [it, fresh] = m_path_index.try_emplace(std::string(path), static_cast<std::uint32_t>(m_paths.size()));
+  if (fresh) {
+    m_paths.emplace_back(path);
+  }
+  return it->second;
+}
+
+void HistoryIndex::add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit)
+{
+  const auto [it, fresh] = m_blob_index.try_emplace(blob, static_cast<std::uint32_t>(m_blobs.size()));
+  if (fresh) {
+    Blob b;
+    b.id = blob;
+    b.path = path;
+    b.commit = commit;
+    m_blobs.push_back(std::move(b));
+  }
+  const std::uint32_t idx = it->second;
+  if (m_place_seen.insert((std::uint64_t{idx} << 32) | path).second) {
+    m_places.push_back({idx, path, commit});
+  }
+}
+
+void HistoryIndex::walk_tree(git_repository* repo, const git_oid& tree_id, const std::string& prefix,
+                             std::uint32_t prefix_id, std::uint32_t commit, std::vector<std::string>& missing)
+{
+  // The same tree at the same path holds the same (blob, path) pairs: read it once.
+  if (!m_trees_seen.insert(TreeKey{tree_id, prefix_id}).second) {
+    return;
+  }
+  git_tree* raw = nullptr;
+  if (git_tree_lookup(&raw, repo, &tree_id) != 0) {
+    missing.push_back(oid_hex(tree_id));
+    return;
+  }
+  const TreePtr tree(raw);
+  const std::size_t n = git_tree_entrycount(tree.get());
+  std::string path;
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+    path.assign(prefix).append(git_tree_entry_name(e));
+    switch (git_tree_entry_type(e)) {
+    case GIT_OBJECT_BLOB: add_place(*git_tree_entry_id(e), intern_path(path), commit); break;
+    case GIT_OBJECT_TREE: {
+      const std::uint32_t id = intern_path(path);
+      path.push_back('/');
+      walk_tree(repo, *git_tree_entry_id(e), path, id, commit, missing);
+      break;
+    }
+    default: break;  // gitlinks: the commit lives in another repository
+    }
+  }
+}
+
+void HistoryIndex::add_full(git_repository* repo, const CommitGraph& graph, std::vector<std::string>& missing)
+{
+  const std::uint32_t root = intern_path("");
+  for (const std::uint32_t c : graph.order) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
+      missing.push_back(oid_hex(graph.ids[c]));
+      continue;
+    }
+    const CommitPtr commit(raw);
+    walk_tree(repo, *git_commit_tree_id(commit.get()), "", root, c, missing);
+  }
+}
+
+namespace {
+
+// (path -> new blob id) of the entries added or modified from `old_tree` (may be null) to `new_tree`.
+bool changed_blobs(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
+                   std::unordered_map<std::string, git_oid>& out, DiffPtr* keep_diff)
+{
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+  opts.context_lines = 0;
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo, old_tree, new_tree, &opts) != 0) {
+    return false;
+  }
+  DiffPtr diff(raw);
+  const std::size_t n = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    const bool adds = d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED
+                      || d->status == GIT_DELTA_TYPECHANGE;
+    if (adds && d->new_file.mode != GIT_FILEMODE_COMMIT && d->new_file.mode != 0) {
+      out.emplace(d->new_file.path, d->new_file.id);
+    }
+  }
+  if (keep_diff != nullptr) {
+    *keep_diff = std::move(diff);
+  }
+  return true;
+}
+
+// Lines of `path` added by `diff` (context 0), or nullopt when the file is new (every line counts).
+std::optional<std::vector<core::LineRange>> added_lines(git_diff* diff, const std::string& path)
+{
+  const std::size_t n = git_diff_num_deltas(diff);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (path != d->new_file.path) {
+      continue;
+    }
+    if (d->status == GIT_DELTA_ADDED) {
+      return std::nullopt;
+    }
+    git_patch* raw = nullptr;
+    if (git_patch_from_diff(&raw, diff, i) != 0 || raw == nullptr) {
+      return std::nullopt;  // cannot tell: scan the whole blob rather than miss something
+    }
+    const PatchPtr patch(raw);
+    std::vector<core::LineRange> out;
+    const std::size_t hunks = git_patch_num_hunks(patch.get());
+    for (std::size_t h = 0; h < hunks; ++h) {
+      const git_diff_hunk* hunk = nullptr;
+      std::size_t lines = 0;
+      if (git_patch_get_hunk(&hunk, &lines, patch.get(), h) == 0 && hunk->new_lines > 0) {
+        out.push_back({static_cast<std::uint32_t>(hunk->new_start),
+                       static_cast<std::uint32_t>(hunk->new_start + hunk->new_lines - 1)});
+      }
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void HistoryIndex::add_introduced(git_repository* repo, const CommitGraph& graph, bool line_filter,
+                                  std::vector<std::string>& missing)
+{
+  for (const std::uint32_t c : graph.order) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
+      missing.push_back(oid_hex(graph.ids[c]));
+      continue;
+    }
+    const CommitPtr commit(raw);
+    git_tree* raw_tree = nullptr;
+    if (git_commit_tree(&raw_tree, commit.get()) != 0) {
+      missing.push_back(oid_hex(*git_commit_tree_id(commit.get())));
+      continue;
+    }
+    const TreePtr tree(raw_tree);
+    // Parents that exist locally (a shallow boundary has none: its whole tree counts as introduced).
+    std::vector<TreePtr> parent_trees;
+    const unsigned np = git_commit_parentcount(commit.get());
+    for (unsigned i = 0; i < np; ++i) {
+      git_commit* raw_parent = nullptr;
+      if (git_commit_parent(&raw_parent, commit.get(), i) != 0) {
+        continue;
+      }
+      const CommitPtr parent(raw_parent);
+      git_tree* raw_ptree = nullptr;
+      if (git_commit_tree(&raw_ptree, parent.get()) == 0) {
+        parent_trees.emplace_back(raw_ptree);
+      }
+    }
+    std::unordered_map<std::string, git_oid> introduced;
+    DiffPtr first_diff;
+    if (parent_trees.empty()) {
+      changed_blobs(repo, nullptr, tree.get(), introduced, &first_diff);
+    } else {
+      changed_blobs(repo, parent_trees[0].get(), tree.get(), introduced, &first_diff);
+      // A merge introduces only what differs from every parent (conflict resolutions, evil merges).
+      for (std::size_t p = 1; p < parent_trees.size() && !introduced.empty(); ++p) {
+        std::unordered_map<std::string, git_oid> other;
+        changed_blobs(repo, parent_trees[p].get(), tree.get(), other, nullptr);
+        for (auto it = introduced.begin(); it != introduced.end();) {
+          it = other.count(it->first) ? std::next(it) : introduced.erase(it);
+        }
+      }
+    }
+    std::vector<std::pair<std::string, git_oid>> sorted(introduced.begin(), introduced.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [path, blob] : sorted) {
+      const bool fresh = !m_blob_index.count(blob);
+      add_place(blob, intern_path(path), c);
+      if (fresh && line_filter && first_diff) {
+        if (auto lines = added_lines(first_diff.get(), path)) {
+          m_blobs.back().whole = false;
+          m_blobs.back().added_lines = std::move(*lines);
+        }
+      }
+    }
+  }
+}
+
+void HistoryIndex::add_unreachable(git_repository* repo)
+{
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo) != 0) {
+    return;
+  }
+  const OdbPtr odb(raw);
+  struct Ctx {
+    HistoryIndex* self;
+    git_odb* odb;
+    std::uint32_t no_path;
+  } ctx{this, odb.get(), intern_path("")};
+  git_odb_foreach(
+      odb.get(),
+      [](const git_oid* id, void* payload) -> int {
+        auto* c = static_cast<Ctx*>(payload);
+        if (c->self->m_blob_index.count(*id)) {
+          return 0;
+        }
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (git_odb_read_header(&size, &type, c->odb, id) == 0 && type == GIT_OBJECT_BLOB) {
+          c->self->add_place(*id, c->no_path, UINT32_MAX);
+          ++c->self->m_unreachable;
+        }
+        return 0;
+      },
+      &ctx);
+}
+
+long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const
+{
+  const auto p = m_path_index.find(path);
+  if (p == m_path_index.end()) {
+    return -1;
+  }
+  git_oid commit{};
+  if (git_oid_fromstrn(&commit, commit_hex.c_str(), commit_hex.size()) != 0) {
+    return -1;
+  }
+  for (const auto& place : m_places) {
+    if (place.path == p->second && place.commit < graph.ids.size()
+        && git_oid_equal(&graph.ids[place.commit], &commit) != 0) {
+      return place.blob;
+    }
+  }
+  return -1;
+}
+
+}  // namespace dsnguard::sources

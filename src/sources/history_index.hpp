@@ -1,0 +1,78 @@
+#pragma once
+// Internal to sources/: which blobs a history scan reads, and where each one was introduced. Built before any
+// blob is read: in full mode from every tree of every commit (trees deduped by id and path), in range mode
+// from the diffs of the commits in the range against their parents. Every unique blob is listed once.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/types.hpp"
+#include "sources/commit_graph.hpp"
+
+namespace dsnguard::sources {
+
+class HistoryIndex {
+public:
+  struct Blob {
+    git_oid id{};
+    std::uint32_t path = 0;    // first path it was seen at (history order)
+    std::uint32_t commit = 0;  // commit that introduced it there (index into the graph)
+    std::vector<core::LineRange> added_lines;  // range mode with line filtering: lines that commit added
+    bool whole = true;                         // no line filter
+  };
+  // One (blob, path) pair and the first commit that had it.
+  struct Place {
+    std::uint32_t blob = 0;
+    std::uint32_t path = 0;
+    std::uint32_t commit = 0;
+  };
+
+  // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
+  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids).
+  void add_full(git_repository* repo, const CommitGraph& graph, std::vector<std::string>& missing);
+
+  // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents
+  // (root commits and shallow boundaries: its whole tree). With `line_filter`, each blob also records the lines
+  // the commit added relative to its first parent.
+  void add_introduced(git_repository* repo, const CommitGraph& graph, bool line_filter,
+                      std::vector<std::string>& missing);
+
+  // Blobs present in the object database but not listed yet (--all-objects): path "" and no commit.
+  void add_unreachable(git_repository* repo);
+
+  const std::vector<Blob>& blobs() const { return m_blobs; }
+  const std::vector<Place>& places() const { return m_places; }
+  const std::string& path(std::uint32_t id) const { return m_paths[id]; }
+  // Number of blobs with no known path (unreachable objects).
+  std::size_t unreachable_count() const { return m_unreachable; }
+  // The blob first seen at `path` in `commit` (hex), or -1.
+  long find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const;
+
+private:
+  std::uint32_t intern_path(std::string_view path);
+  void add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit);
+  void walk_tree(git_repository* repo, const git_oid& tree, const std::string& prefix, std::uint32_t prefix_id,
+                 std::uint32_t commit, std::vector<std::string>& missing);
+
+  std::vector<Blob> m_blobs;
+  OidMap<std::uint32_t> m_blob_index;
+  std::vector<Place> m_places;
+  std::unordered_set<std::uint64_t> m_place_seen;  // blob << 32 | path
+  std::vector<std::string> m_paths;
+  std::unordered_map<std::string, std::uint32_t> m_path_index;
+  struct TreeKey {
+    git_oid tree;
+    std::uint32_t prefix;
+    bool operator==(const TreeKey& o) const { return prefix == o.prefix && git_oid_equal(&tree, &o.tree) != 0; }
+  };
+  struct TreeKeyHash {
+    std::size_t operator()(const TreeKey& k) const noexcept { return OidHash{}(k.tree) ^ (std::size_t{k.prefix} * 0x9e3779b97f4a7c15ull); }
+  };
+  std::unordered_set<TreeKey, TreeKeyHash> m_trees_seen;
+  std::size_t m_unreachable = 0;
+};
+
+}  // namespace dsnguard::sources

@@ -1,0 +1,310 @@
+// The history Source: commit walk -> blob list -> parallel blob reads, then provenance on demand.
+#include "sources/history_source.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "sources/blob_reader.hpp"
+#include "sources/history_index.hpp"
+
+namespace dsnguard::sources {
+
+namespace {
+
+class GitHistorySource : public HistorySource {
+public:
+  explicit GitHistorySource(HistoryConfig config) : m_config(std::move(config)) {}
+
+  core::Expected<void> for_each(core::FragmentSink& sink) override
+  {
+    DSNGUARD_TRY_ASSIGN(m_repo, open_repository(m_config.path));
+    m_git_dir = git_repository_path(m_repo.get());
+    std::vector<std::string> broken;
+    DSNGUARD_TRY_ASSIGN(m_tips, collect_tips(m_repo.get(), broken));
+    for (const auto& name : broken) {
+      sink.note("reference " + name + " cannot be resolved and was not scanned");
+    }
+    const OidSet shallow = read_shallow(m_git_dir);
+    DSNGUARD_TRY_ASSIGN(const Scope scope, m_config.scope(m_repo.get(), m_tips, sink));
+    const OidSet hidden = scope.hide.empty() ? OidSet{} : reachable(m_repo.get(), scope.hide, shallow);
+    const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
+    auto t0 = std::chrono::steady_clock::now();
+    const auto lap = [&](const char* what) {
+      if (timing) {
+        const auto now = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "timing: %s %.3f s\n", what, std::chrono::duration<double>(now - t0).count());
+        t0 = now;
+      }
+    };
+    m_graph = walk_commits(m_repo.get(), scope.starts, shallow, hidden);
+    m_partial = scope.partial;
+    if (m_graph.truncated) {
+      m_shallow = true;
+      sink.note("history is partial: this is a shallow clone, commits before the shallow boundary were not "
+                "scanned; fetch all of it with `git fetch --unshallow` (GitHub Actions: actions/checkout with "
+                "fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)");
+    }
+    lap("commit walk");
+    std::vector<std::string> missing = m_graph.missing;
+    if (scope.full) {
+      m_index.add_full(m_repo.get(), m_graph, missing);
+    } else {
+      m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
+    }
+    if (m_config.all_objects) {
+      m_index.add_unreachable(m_repo.get());
+    }
+    lap("blob listing");
+    for (const auto& id : missing) {
+      sink.skipped({id, core::Skipped::Reason::missing_object, "commit or tree object is missing"});
+    }
+
+    std::vector<BlobJob> jobs;
+    jobs.reserve(m_index.blobs().size());
+    for (std::uint32_t i = 0; i < m_index.blobs().size(); ++i) {
+      jobs.push_back({m_index.blobs()[i].id, i});
+    }
+    BlobReadOptions ro;
+    ro.git_dir = m_git_dir;
+    ro.max_file_size = m_config.max_file_size;
+    ro.threads = m_config.threads;
+    ro.progress = m_config.progress;
+    const auto fill = [this](std::uint32_t tag, core::Fragment& f) {
+      const auto& b = m_index.blobs()[tag];
+      f.origin.path = m_index.path(b.path);
+      f.origin.kind = core::OriginKind::history;
+      f.origin.blob = oid_hex(b.id);
+      if (b.commit < m_graph.ids.size()) {
+        f.origin.commit = oid_hex(m_graph.ids[b.commit]);
+      }
+      if (f.origin.path.empty()) {
+        f.origin.path = "(unreachable blob " + f.origin.blob + ")";
+      }
+      f.added_lines = b.whole ? nullptr : &b.added_lines;
+    };
+    const auto describe = [this](std::uint32_t tag) {
+      const auto& b = m_index.blobs()[tag];
+      return "blob at " + m_index.path(b.path);
+    };
+    DSNGUARD_TRY(read_blobs(std::move(jobs), ro, sink, fill, describe));
+    lap("blob reads");
+    return {};
+  }
+
+  std::uint64_t commits() const override { return m_graph.ids.size(); }
+  std::uint64_t blobs() const override { return m_index.blobs().size(); }
+  bool shallow() const override { return m_shallow; }
+  bool partial() const override { return m_partial || m_shallow; }
+
+  std::vector<core::Occurrence> occurrences(const std::string& path, const std::string& commit) override
+  {
+    std::vector<core::Occurrence> out;
+    const long blob = m_index.find(path, commit, m_graph);
+    if (blob < 0 || !m_repo) {
+      return out;
+    }
+    for (const auto& place : m_index.places()) {
+      if (place.blob != static_cast<std::uint32_t>(blob) || place.commit >= m_graph.ids.size()) {
+        continue;
+      }
+      core::Occurrence o;
+      o.path = m_index.path(place.path);
+      o.blob = oid_hex(m_index.blobs()[place.blob].id);
+      o.commit = oid_hex(m_graph.ids[place.commit]);
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, m_repo.get(), &m_graph.ids[place.commit]) == 0) {
+        const CommitPtr c(raw);
+        const git_signature* a = git_commit_author(c.get());
+        o.author = std::string(a->name) + " <" + a->email + ">";
+        o.time = a->when.time;
+      }
+      o.refs = refs_reaching(place.commit);
+      o.at_head = head_blob(o.path) == o.blob;
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  bool path_at_head(const std::string& path) override { return !head_blob(path).empty(); }
+
+private:
+  // Hex id of the blob at `path` in HEAD's tree, "" when absent (or HEAD unborn).
+  std::string head_blob(const std::string& path)
+  {
+    if (!m_head_loaded) {
+      m_head_loaded = true;
+      git_object* raw = nullptr;
+      if (git_revparse_single(&raw, m_repo.get(), "HEAD^{tree}") == 0) {
+        m_head_tree.reset(reinterpret_cast<git_tree*>(raw));
+      }
+    }
+    if (!m_head_tree) {
+      return "";
+    }
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, m_head_tree.get(), path.c_str()) != 0) {
+      return "";
+    }
+    std::string id = oid_hex(*git_tree_entry_id(entry));
+    git_tree_entry_free(entry);
+    return id;
+  }
+
+  // Names of the tips whose history contains commit `c` (a walk over child edges from c).
+  std::vector<std::string> refs_reaching(std::uint32_t c)
+  {
+    if (const auto it = m_reach_cache.find(c); it != m_reach_cache.end()) {
+      return it->second;
+    }
+    if (m_children.empty()) {
+      m_children.resize(m_graph.ids.size());
+      for (std::uint32_t i = 0; i < m_graph.parents.size(); ++i) {
+        for (const auto p : m_graph.parents[i]) {
+          m_children[p].push_back(i);
+        }
+      }
+    }
+    std::vector<std::uint8_t> seen(m_graph.ids.size(), 0);
+    std::vector<std::uint32_t> stack{c};
+    seen[c] = 1;
+    while (!stack.empty()) {
+      const auto n = stack.back();
+      stack.pop_back();
+      for (const auto ch : m_children[n]) {
+        if (!seen[ch]) {
+          seen[ch] = 1;
+          stack.push_back(ch);
+        }
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& tip : m_tips) {
+      if (!tip.is_commit) {
+        continue;
+      }
+      const auto it = m_graph.index.find(tip.commit);
+      if (it != m_graph.index.end() && seen[it->second]) {
+        names.push_back(tip.name);
+      }
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    m_reach_cache.emplace(c, names);
+    return names;
+  }
+
+  HistoryConfig m_config;
+  RepoPtr m_repo;
+  std::string m_git_dir;
+  std::vector<Tip> m_tips;
+  CommitGraph m_graph;
+  HistoryIndex m_index;
+  bool m_partial = false;
+  bool m_shallow = false;
+  bool m_head_loaded = false;
+  TreePtr m_head_tree;
+  std::vector<std::vector<std::uint32_t>> m_children;
+  std::unordered_map<std::uint32_t, std::vector<std::string>> m_reach_cache;
+};
+
+}  // namespace
+
+core::Expected<git_oid> resolve_commit(git_repository* repo, const std::string& rev)
+{
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, rev.c_str()) != 0) {
+    return core::fail(core::ErrorCode::not_found, "unknown revision '" + rev + "': " + git_error_text());
+  }
+  const ObjectPtr obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0) {
+    return core::fail(core::ErrorCode::not_found, "revision '" + rev + "' is not a commit");
+  }
+  git_oid id{};
+  git_oid_cpy(&id, git_object_id(peeled));
+  git_object_free(peeled);
+  return id;
+}
+
+core::Expected<std::unique_ptr<HistorySource>> make_git_history_source(HistoryConfig config)
+{
+  return std::unique_ptr<HistorySource>(new GitHistorySource(std::move(config)));
+}
+
+namespace {
+
+std::vector<git_oid> commit_tips(const std::vector<Tip>& tips)
+{
+  std::vector<git_oid> out;
+  for (const auto& t : tips) {
+    if (t.is_commit) {
+      out.push_back(t.commit);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Expected<std::unique_ptr<HistorySource>> make_history_source(const HistoryOptions& options)
+{
+  HistoryConfig config;
+  config.path = options.path;
+  config.all_objects = options.all_objects;
+  config.max_file_size = options.max_file_size;
+  config.threads = options.threads;
+  config.progress = options.progress;
+  const std::string since = options.since;
+  const std::string range = options.range;
+  if (!since.empty() || !range.empty()) {
+    // Bad revisions are usage errors, found before any scanning starts.
+    DSNGUARD_TRY_ASSIGN(const auto repo, open_repository(options.path));
+    std::vector<std::string> revs;
+    if (!since.empty()) {
+      revs.push_back(since);
+    }
+    if (const auto dots = range.find(".."); !range.empty() && dots != std::string::npos) {
+      revs.push_back(range.substr(0, dots));
+      revs.push_back(range.substr(dots + 2));
+    }
+    for (const auto& rev : revs) {
+      if (!rev.empty()) {
+        DSNGUARD_TRY(resolve_commit(repo.get(), rev));
+      }
+    }
+  }
+  config.scope = [since, range](git_repository* repo, const std::vector<Tip>& tips,
+                                core::FragmentSink&) -> core::Expected<Scope> {
+    Scope s;
+    if (!range.empty()) {
+      const auto dots = range.find("..");
+      if (dots == std::string::npos || range.find("...") != std::string::npos) {
+        return core::fail(core::ErrorCode::usage, "--range expects A..B, got '" + range + "'");
+      }
+      const std::string a = range.substr(0, dots);
+      const std::string b = range.substr(dots + 2);
+      DSNGUARD_TRY_ASSIGN(const auto to, resolve_commit(repo, b.empty() ? "HEAD" : b));
+      s.starts.push_back(to);
+      if (!a.empty()) {
+        DSNGUARD_TRY_ASSIGN(const auto from, resolve_commit(repo, a));
+        s.hide.push_back(from);
+      }
+      s.full = false;
+      s.partial = true;
+      return s;
+    }
+    s.starts = commit_tips(tips);
+    if (!since.empty()) {
+      DSNGUARD_TRY_ASSIGN(const auto from, resolve_commit(repo, since));
+      s.hide.push_back(from);
+      s.full = false;
+      s.partial = true;
+    }
+    return s;
+  };
+  return make_git_history_source(std::move(config));
+}
+
+}  // namespace dsnguard::sources

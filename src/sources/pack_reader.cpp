@@ -1,0 +1,395 @@
+// Pack format: git/git Documentation/gitformat-pack.txt (object headers, OFS_DELTA/REF_DELTA, delta opcodes) and
+// the version-2 .idx layout. Read-only, no hash verification (a scanner reads, it does not trust-check).
+#include "sources/pack_reader.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+namespace dsnguard::sources {
+
+namespace {
+
+enum : std::uint8_t { k_commit = 1, k_tree = 2, k_blob = 3, k_tag = 4, k_ofs_delta = 6, k_ref_delta = 7 };
+
+std::uint32_t be32(const unsigned char* p)
+{
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+class Mapping {
+public:
+  explicit Mapping(const std::string& file)
+  {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void* m = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        m_data = static_cast<const unsigned char*>(m);
+        m_size = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~Mapping()
+  {
+    if (m_data != nullptr) {
+      ::munmap(const_cast<unsigned char*>(m_data), m_size);
+    }
+  }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  const unsigned char* data() const { return m_data; }
+  std::size_t size() const { return m_size; }
+
+private:
+  const unsigned char* m_data = nullptr;
+  std::size_t m_size = 0;
+};
+
+struct Entry {
+  std::uint64_t offset = 0;
+  std::uint64_t end = 0;        // next object's offset (bounds the compressed data)
+  std::uint64_t data = 0;       // offset of the zlib stream
+  std::uint64_t size = 0;       // inflated size (of the delta for delta entries)
+  std::uint32_t oid_index = 0;  // position in the .idx (oid order)
+  std::int32_t base = -1;       // entry index of the delta base, -1 for whole objects
+  std::uint8_t type = 0;
+  bool wanted = false;
+  bool needed = false;  // wanted, or the base of something needed
+  std::uint32_t tag = 0;
+};
+
+// Inflates exactly `out_size` bytes from [in, in + in_size). False on corrupt data.
+bool inflate_to(z_stream& zs, const unsigned char* in, std::size_t in_size, char* out, std::size_t out_size)
+{
+  if (inflateReset(&zs) != Z_OK) {
+    return false;
+  }
+  zs.next_in = const_cast<unsigned char*>(in);
+  zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in_size, UINT32_MAX));
+  zs.next_out = reinterpret_cast<unsigned char*>(out);
+  zs.avail_out = static_cast<uInt>(out_size);
+  char dummy = 0;
+  if (out_size == 0) {
+    zs.next_out = reinterpret_cast<unsigned char*>(&dummy);
+    zs.avail_out = 1;
+  }
+  const int rc = inflate(&zs, Z_FINISH);
+  return rc == Z_STREAM_END && zs.total_out == out_size;
+}
+
+std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
+{
+  std::uint64_t v = 0;
+  int shift = 0;
+  while (p < end) {
+    const unsigned char c = *p++;
+    v |= std::uint64_t{c & 0x7fu} << shift;
+    shift += 7;
+    if ((c & 0x80) == 0 || shift > 63) {
+      break;
+    }
+  }
+  return v;
+}
+
+// Applies a git delta to `base`, writing the result into `out`. False on malformed deltas.
+bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d, std::size_t d_size,
+                 std::vector<char>& out)
+{
+  const unsigned char* p = d;
+  const unsigned char* end = d + d_size;
+  if (varint(p, end) != base_size) {
+    return false;
+  }
+  const std::uint64_t result_size = varint(p, end);
+  out.resize(result_size);
+  std::size_t o = 0;
+  while (p < end) {
+    const unsigned char op = *p++;
+    if ((op & 0x80) != 0) {
+      std::size_t off = 0;
+      std::size_t len = 0;
+      for (int i = 0; i < 4; ++i) {
+        if ((op & (1u << i)) != 0 && p < end) {
+          off |= std::size_t{*p++} << (8 * i);
+        }
+      }
+      for (int i = 0; i < 3; ++i) {
+        if ((op & (0x10u << i)) != 0 && p < end) {
+          len |= std::size_t{*p++} << (8 * i);
+        }
+      }
+      if (len == 0) {
+        len = 0x10000;
+      }
+      if (off + len > base_size || o + len > result_size) {
+        return false;
+      }
+      std::memcpy(out.data() + o, base + off, len);
+      o += len;
+    } else if (op != 0) {
+      if (p + op > end || o + op > result_size) {
+        return false;
+      }
+      std::memcpy(out.data() + o, p, op);
+      p += op;
+      o += op;
+    } else {
+      return false;
+    }
+  }
+  return o == result_size;
+}
+
+class Pack {
+public:
+  Pack(const std::string& idx_file, const std::string& pack_file) : m_idx(idx_file), m_pack(pack_file) {}
+
+  // Parses the index and every object header. False when the files are not a version-2 pair.
+  bool load(const OidMap<std::uint32_t>& wanted)
+  {
+    const unsigned char* p = m_idx.data();
+    if (p == nullptr || m_pack.data() == nullptr || m_idx.size() < 8 + 1024 || p[0] != 0xff || p[1] != 't'
+        || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
+      return false;
+    }
+    const std::uint32_t n = be32(p + 8 + 255 * 4);
+    m_ids = p + 8 + 256 * 4;
+    const unsigned char* offsets = m_ids + std::size_t{n} * 24;
+    const unsigned char* large = offsets + std::size_t{n} * 4;
+    if (large > p + m_idx.size()) {
+      return false;
+    }
+    m_count = n;
+    m_entries.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      std::uint64_t off = be32(offsets + std::size_t{i} * 4);
+      if ((off & 0x80000000u) != 0) {
+        const unsigned char* q = large + (off & 0x7fffffffu) * 8;
+        if (q + 8 > p + m_idx.size()) {
+          return false;
+        }
+        off = (std::uint64_t{be32(q)} << 32) | be32(q + 4);
+      }
+      m_entries[i].offset = off;
+      m_entries[i].oid_index = i;
+    }
+    std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
+    const std::uint64_t pack_end = m_pack.size() >= 20 ? m_pack.size() - 20 : 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      m_entries[i].end = i + 1 < n ? m_entries[i + 1].offset : pack_end;
+    }
+    m_by_oid.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      m_by_oid[m_entries[i].oid_index] = i;
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+      Entry& e = m_entries[i];
+      if (e.end > pack_end || e.offset >= e.end) {
+        return false;
+      }
+      const unsigned char* q = m_pack.data() + e.offset;
+      const unsigned char* end = m_pack.data() + e.end;
+      unsigned char c = *q++;
+      e.type = (c >> 4) & 7;
+      std::uint64_t size = c & 15;
+      int shift = 4;
+      while ((c & 0x80) != 0 && q < end) {
+        c = *q++;
+        size |= std::uint64_t{c & 0x7fu} << shift;
+        shift += 7;
+      }
+      e.size = size;
+      if (e.type == k_ofs_delta) {
+        c = *q++;
+        std::uint64_t rel = c & 127;
+        while ((c & 0x80) != 0 && q < end) {
+          c = *q++;
+          rel = ((rel + 1) << 7) | (c & 127);
+        }
+        e.base = find_offset(e.offset - rel);
+      } else if (e.type == k_ref_delta) {
+        if (q + 20 > end) {
+          return false;
+        }
+        e.base = find_oid(q);
+        q += 20;
+      }
+      e.data = static_cast<std::uint64_t>(q - m_pack.data());
+      git_oid id{};
+      git_oid_fromraw(&id, m_ids + std::size_t{e.oid_index} * 20);
+      if (const auto it = wanted.find(id); it != wanted.end()) {
+        e.wanted = true;
+        e.tag = it->second;
+      }
+    }
+    // Mark every base a wanted object needs, and children lists of needed objects.
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::int32_t j = static_cast<std::int32_t>(i); j >= 0 && m_entries[i].wanted && !m_entries[j].needed;
+           j = m_entries[j].base) {
+        m_entries[j].needed = true;
+      }
+    }
+    m_children.assign(n, {});
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const Entry& e = m_entries[i];
+      if (!e.needed) {
+        continue;
+      }
+      if (e.base >= 0) {
+        m_children[static_cast<std::uint32_t>(e.base)].push_back(i);
+      } else if (e.type == k_blob) {
+        m_roots.push_back(i);
+      }
+    }
+    return true;
+  }
+
+  // Resolves the delta tree under each root taken from `next`; calls fn for wanted blobs.
+  bool run(std::atomic<std::size_t>& next, std::atomic<bool>& stop, std::vector<std::atomic<std::uint8_t>>& done,
+           const PackBlobFn& fn)
+  {
+    z_stream zs{};
+    if (inflateInit(&zs) != Z_OK) {
+      return true;
+    }
+    std::vector<std::vector<char>> level;  // content per depth along the current chain
+    std::vector<char> delta;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
+    bool ok = true;
+    while (ok && !stop.load(std::memory_order_relaxed)) {
+      const std::size_t r = next.fetch_add(1);
+      if (r >= m_roots.size()) {
+        break;
+      }
+      stack.emplace_back(m_roots[r], 0);
+      while (!stack.empty() && ok) {
+        const auto [i, depth] = stack.back();
+        stack.pop_back();
+        const Entry& e = m_entries[i];
+        if (level.size() <= depth) {
+          level.resize(depth + 1);
+        }
+        std::vector<char>& out = level[depth];
+        const unsigned char* in = m_pack.data() + e.data;
+        const std::size_t in_size = e.end - e.data;
+        if (e.base < 0) {
+          out.resize(e.size);
+          if (!inflate_to(zs, in, in_size, out.data(), out.size())) {
+            continue;  // corrupt: its subtree is left to libgit2
+          }
+        } else {
+          delta.resize(e.size);
+          const std::vector<char>& base = level[depth - 1];
+          if (!inflate_to(zs, in, in_size, delta.data(), delta.size())
+              || !apply_delta(base.data(), base.size(), reinterpret_cast<const unsigned char*>(delta.data()),
+                              delta.size(), out)) {
+            continue;
+          }
+        }
+        if (e.wanted && done[e.tag].exchange(1) == 0) {
+          if (!fn(e.tag, out.data(), out.size())) {
+            stop = true;
+            ok = false;
+          }
+        }
+        for (const auto child : m_children[i]) {
+          stack.emplace_back(child, depth + 1);
+        }
+      }
+      stack.clear();
+    }
+    inflateEnd(&zs);
+    return ok;
+  }
+
+  std::size_t roots() const { return m_roots.size(); }
+
+private:
+  std::int32_t find_offset(std::uint64_t off) const
+  {
+    const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), off,
+                                     [](const Entry& e, std::uint64_t o) { return e.offset < o; });
+    return it != m_entries.end() && it->offset == off ? static_cast<std::int32_t>(it - m_entries.begin()) : -1;
+  }
+
+  // Entry index of a raw oid in this pack (binary search over the sorted .idx ids), -1 when absent.
+  std::int32_t find_oid(const unsigned char* raw) const
+  {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = m_count;
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      const int c = std::memcmp(m_ids + std::size_t{mid} * 20, raw, 20);
+      if (c == 0) {
+        return static_cast<std::int32_t>(m_by_oid[mid]);
+      }
+      (c < 0 ? lo : hi) = c < 0 ? mid + 1 : mid;
+    }
+    return -1;
+  }
+
+  Mapping m_idx;
+  Mapping m_pack;
+  const unsigned char* m_ids = nullptr;
+  std::uint32_t m_count = 0;
+  std::vector<Entry> m_entries;         // by pack offset
+  std::vector<std::uint32_t> m_by_oid;  // .idx position -> entry index
+  std::vector<std::vector<std::uint32_t>> m_children;
+  std::vector<std::uint32_t> m_roots;
+};
+
+}  // namespace
+
+bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
+                     std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
+{
+  const std::string dir = git_dir + "/objects/pack";
+  std::vector<std::string> packs;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".pack") == 0) {
+        packs.push_back(dir + "/" + name.substr(0, name.size() - 5));
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(packs.begin(), packs.end());
+  threads = std::max(1u, threads);
+  for (const auto& base : packs) {
+    Pack pack(base + ".idx", base + ".pack");
+    if (!pack.load(wanted)) {
+      continue;  // unknown format: libgit2 reads these objects
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads && t < pack.roots(); ++t) {
+      pool.emplace_back([&] { pack.run(next, stop, done, fn); });
+    }
+    pack.run(next, stop, done, fn);
+    for (auto& t : pool) {
+      t.join();
+    }
+    if (stop) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace dsnguard::sources
