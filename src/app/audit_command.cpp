@@ -1,13 +1,14 @@
 // `dsnguard audit [PATH]` (issue 6): one on-demand report of everything: the working tree, the full history
-// (when the history source is available), lint checks (when the lint module is available) and, with
-// --verify, liveness. Markdown by default; --format html|json|sarif|text as well.
+// (when the history source is available), the lint checks and, with --verify, liveness. Markdown by default; --format html|json|sarif|text as well.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/pipeline.hpp"
+#include "lint/lint.hpp"
 #include "sources/sources.hpp"
 #include "util/strings.hpp"
 
@@ -40,26 +41,64 @@ bool collect(core::Source& source, CollectingSink& sink, std::ostream& err)
   return true;
 }
 
-// The same secret found in the working tree and in history is one finding: keep the history one (it carries
-// the provenance) and drop the duplicate.
+// The same secret found in the working tree and in history is one finding: keep the one with provenance
+// (history) and drop the duplicate. Keyed by rule and raw secret (still present: redaction comes later), so a
+// secret that moved to another file is still one credential to rotate; findings without a secret (env files,
+// lint) by fingerprint.
 void merge_duplicates(std::vector<core::Finding>& findings)
 {
   std::map<std::string, std::size_t> first;
   std::vector<core::Finding> out;
   for (auto& f : findings) {
-    if (f.fingerprint.empty()) {
+    std::string key;
+    if (f.kind == core::FindingKind::secret && !f.secret.empty()) {
+      key = f.rule_id + '\n' + f.attribute("user") + '\n' + f.attribute("host") + '\n' + f.secret;
+    } else if (!f.fingerprint.empty()) {
+      key = f.fingerprint;
+    } else {
       out.push_back(std::move(f));
       continue;
     }
-    const auto it = first.find(f.fingerprint);
+    const auto it = first.find(key);
     if (it == first.end()) {
-      first[f.fingerprint] = out.size();
+      first[key] = out.size();
       out.push_back(std::move(f));
     } else if (out[it->second].occurrences.empty() && !f.occurrences.empty()) {
       out[it->second] = std::move(f);
     }
   }
   findings = std::move(out);
+}
+
+// The lint checks (the same run_lint as `dsnguard lint`), appended to the report. Returns false when lint
+// could not run at all or some file could not be read.
+bool add_lint(const Options& o, core::Report& report, std::ostream& err)
+{
+  auto view = sources::open_repo_view(o.path, o.no_git);
+  if (!view) {
+    err << "dsnguard: lint: " << view.error().message << "\n";
+    return false;
+  }
+  lint::LintOptions lo;
+  lo.max_file_size = o.max_file_size;
+  if (const char* url = std::getenv("DATABASE_URL"); url != nullptr && *url != '\0') {
+    lo.database_url_env = url;
+  }
+  auto result = lint::run_lint(**view, lo);
+  if (!result) {
+    err << "dsnguard: lint: " << result.error().message << "\n";
+    return false;
+  }
+  for (auto& f : result->findings) {
+    report.findings.push_back(std::move(f));
+  }
+  for (auto& n : result->notes) {
+    report.summary.notes.push_back(std::move(n));
+  }
+  auto rules = lint_rules();
+  report.rules.insert(report.rules.end(), rules.begin(), rules.end());
+  // Files lint could not read are already counted by the scan of the same tree; only the verdict matters.
+  return !result->incomplete;
 }
 
 }  // namespace
@@ -70,6 +109,11 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   Options o = options;
   if (!o.format_given) {
     o.format = core::Format::markdown;
+  }
+  // Default threshold: errors (every credential finding; lint warnings are advice). A config "fail-on" wins.
+  if (o.fail_on.empty()) {
+    const auto configured = effective_fail_on(o);
+    o.fail_on = configured.empty() ? "error" : configured;
   }
   auto engine = load_engine(o);
   if (!engine) {
@@ -103,6 +147,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
     report.summary.notes.push_back("history was not scanned: this build has no history source yet");
   }
   sink.take(report);
+  complete = add_lint(o, report, err) && complete;
   if (!complete) {
     report.summary.incomplete = true;
   }

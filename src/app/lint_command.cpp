@@ -30,22 +30,6 @@ int fail_with(std::ostream& err, const core::Error& e)
   }
 }
 
-// Every lint check as a Rule, so SARIF and JSON consumers can describe the ids.
-std::vector<core::Rule> lint_rules()
-{
-  std::vector<core::Rule> rules;
-  for (const auto& c : lint::checks()) {
-    core::Rule r;
-    r.id = std::string(c.id);
-    r.description = std::string(c.title);
-    r.kind = core::FindingKind::lint;
-    r.severity = c.severity;
-    r.source_file = "docs/lint-checks.md";
-    rules.push_back(std::move(r));
-  }
-  return rules;
-}
-
 // Appends the missing ignore lines to <root>/.gitignore. Returns the lines added (empty when none were missing).
 core::Expected<std::vector<std::string>> apply_fix(const std::string& root, const std::vector<std::string>& lines)
 {
@@ -71,6 +55,21 @@ core::Expected<std::vector<std::string>> apply_fix(const std::string& root, cons
 }
 
 }  // namespace
+
+std::vector<core::Rule> lint_rules()
+{
+  std::vector<core::Rule> rules;
+  for (const auto& c : lint::checks()) {
+    core::Rule r;
+    r.id = std::string(c.id);
+    r.description = std::string(c.title);
+    r.kind = core::FindingKind::lint;
+    r.severity = c.severity;
+    r.source_file = "docs/lint-checks.md";
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
 
 int run_lint(const Options& options, std::ostream& out, std::ostream& err)
 {

@@ -64,6 +64,9 @@ core::Expected<void> configure_rules(std::vector<core::Rule>& rules, const Optio
 // --fail-on when given, else the config's "fail-on", else "" (any finding fails).
 std::string effective_fail_on(const Options& options);
 
+// Every lint check as a Rule (app/lint_command.cpp), so SARIF and JSON consumers can describe the ids.
+std::vector<core::Rule> lint_rules();
+
 // Verification step (app/verify_findings.cpp): with --verify, checks each PostgreSQL finding's credential
 // (raw secret still present) and sets Finding::verification.
 void verify_findings(core::Report& report, const Options& options, std::ostream& err);

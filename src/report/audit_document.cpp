@@ -44,6 +44,9 @@ const core::Occurrence* first_occurrence(const core::Finding& f)
 
 std::string introduced(const core::Finding& f)
 {
+  if (f.kind == core::FindingKind::lint) {
+    return "-";  // a property of the current tree, not of a commit
+  }
   if (const auto* o = first_occurrence(f)) {
     std::string s = code_span(o->commit.substr(0, 12));
     const auto d = date_of(o->time);

@@ -33,7 +33,7 @@ TEST(GateBaseline, WrittenBaselineSuppressesSurvivesEditsAndHoldsNoSecret)
   EXPECT_NE(w.err.find("wrote 1 entry"), std::string::npos) << w.err;
   const std::string text = read_file(bl);
   EXPECT_EQ(text.find("Lr7pZt4w"), std::string::npos) << text;
-  EXPECT_EQ(text.find("Xk9-vQ2mLr7pZt4w"), std::string::npos) << text;
+  EXPECT_EQ(text.find("db-prod-7.acme-internal.net"), std::string::npos) << text;
   EXPECT_NE(text.find("app/db.py"), std::string::npos);
   // Rewriting gives the identical file (sorted, no timestamps).
   dsnguard({"scan", "--write-baseline", bl, repo.path()});
@@ -50,7 +50,7 @@ TEST(GateBaseline, WrittenBaselineSuppressesSurvivesEditsAndHoldsNoSecret)
 
   // A different secret in the same file is new.
   write_file(repo.path(), "app/db.py",
-             "URL = \"" + leaked_url() + "\"\nOTHER = \"postgres://app_user:Qw8-other" + "Secret5x@db2.prod-cluster.acme-corp.net/app\"\n");
+             "URL = \"" + leaked_url() + "\"\nOTHER = \"postgres://app_user:Qw8-other" + "Secret5x@db2.acme-internal.net/app\"\n");
   r = dsnguard({"scan", "--baseline", bl, repo.path()});
   EXPECT_EQ(r.exit_code, 1) << r.out;
 }
@@ -109,7 +109,7 @@ TEST(GateBaseline, DefaultBaselineFileAtTheRootIsHonouredByTheHook)
   // Way out 3, exactly as the message says: record it in .dsnguard-baseline and commit again.
   RunOptions in_repo = env;
   in_repo.cwd = repo.path();
-  auto w = run({"dsnguard", "scan", "--staged", "--write-baseline", ".dsnguard-baseline"}, in_repo);
+  auto w = dsnguard({"scan", "--staged", "--write-baseline", ".dsnguard-baseline"}, in_repo);
   EXPECT_EQ(w.exit_code, 0) << w.out << w.err;
   git(repo.path(), {"add", ".dsnguard-baseline"});
   c = git_try(repo.path(), {"commit", "-q", "-m", "secret, accepted"}, env);

@@ -63,7 +63,7 @@ inline bool is_executable(const std::string& path)
 // holds no credential-shaped literal.
 inline std::string leaked_url()
 {
-  return std::string("postgres://app_user:") + "Xk9-vQ2m" + "Lr7pZt4w@db.prod-cluster.acme-corp.net:5432/app";
+  return std::string("postgres://app_user:") + "Xk9-vQ2m" + "Lr7pZt4w@db-prod-7.acme-internal.net:5432/app";
 }
 
 }  // namespace dsnguard::test

@@ -80,6 +80,20 @@ TEST(PreCommitFramework, BlocksASecretAndPassesACleanCommit)
   EXPECT_EQ(git(f.project.path(), {"log", "--format=%s", "-1"}), "docs\n");
 }
 
+TEST(PreCommitFramework, ManualAuditStage)
+{
+  FrameworkRepo f;
+  write_file(f.project.path(), "settings.py", "DATABASE_URL = \"" + leaked_url() + "\"\n");
+  git(f.project.path(), {"add", "settings.py"});
+  git(f.project.path(), {"commit", "-q", "--no-verify", "-m", "leak"});
+  const auto r = f.pre_commit({"run", "--hook-stage", "manual", "dsnguard-audit"});
+  const std::string all = r.out + r.err;
+  EXPECT_EQ(r.exit_code, 1) << all;
+  EXPECT_NE(all.find("# dsnguard audit report"), std::string::npos) << all;
+  EXPECT_NE(all.find("settings.py"), std::string::npos);
+  EXPECT_EQ(all.find("Lr7pZt4w"), std::string::npos) << "secret printed";
+}
+
 TEST(PreCommitFramework, ManifestUsesStagesThisPreCommitUnderstands)
 {
   // `pre-commit try-repo`-style validation of the manifest by the installed client (3.0.4 rejects the

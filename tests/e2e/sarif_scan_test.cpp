@@ -42,7 +42,7 @@ TEST(SarifScan, FindingsAreValidRelativeAndRedacted)
   git_init(repo.path());
   write_file(repo.path(), "config/my settings.py", "DATABASE_URL = \"" + leaked_url() + "\"\n");
   git_commit_all(repo.path(), "init");
-  TempDir out_dir;  // the report must not land inside the scanned tree
+  TempDir out_dir;  // outside the repository, so the second scan does not scan the first report
   const auto out_file = out_dir / "report.sarif";
   for (const bool no_redact : {false, true}) {
     std::vector<std::string> args{"scan", "--format", "sarif", "-o", out_file};
