@@ -19,35 +19,53 @@ std::uint32_t be32(const unsigned char* p)
 
 }  // namespace
 
-std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& index_path)
+IndexFile read_index_file(const std::string& index_path)
 {
-  std::unordered_map<std::string, git_oid> out;
-  const auto file = util::read_file(index_path);
+  IndexFile index;
+  auto file = util::read_file(index_path);
   if (!file.ok || file.data.size() < 12 + 20) {
-    return out;
+    return index;
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(file.data.data());
-  const std::size_t size = file.data.size() - 20;  // trailing checksum
+  index.data = std::move(file.data);
+  auto& out = index.cache_tree;
+  const auto* p = reinterpret_cast<const unsigned char*>(index.data.data());
+  const std::size_t size = index.data.size() - 20;  // trailing checksum
   const std::uint32_t version = be32(p + 4);
   if (std::memcmp(p, "DIRC", 4) != 0 || (version != 2 && version != 3)) {
-    return out;
+    return index;
   }
   const std::uint32_t count = be32(p + 8);
+  index.entries.reserve(count);
   std::size_t pos = 12;
   for (std::uint32_t i = 0; i < count; ++i) {
     if (pos + 62 > size) {
-      return out;
+      return index;
     }
     const std::uint16_t flags = static_cast<std::uint16_t>((p[pos + 60] << 8) | p[pos + 61]);
     std::size_t fixed = 62;
+    std::uint16_t extended = 0;
     if ((flags & 0x4000) != 0) {
+      if (pos + 64 > size) {
+        return index;
+      }
+      extended = static_cast<std::uint16_t>((p[pos + 62] << 8) | p[pos + 63]);
       fixed += 2;  // extended flags (version 3)
     }
-    const void* nul = std::memchr(p + pos + fixed, '\0', size - std::min(size, pos + fixed));
-    if (nul == nullptr) {
-      return out;
+    std::size_t path_len = flags & 0xfff;
+    if (path_len == 0xfff || pos + fixed + path_len >= size || p[pos + fixed + path_len] != '\0') {
+      const void* nul = std::memchr(p + pos + fixed, '\0', size - std::min(size, pos + fixed));
+      if (nul == nullptr) {
+        return index;
+      }
+      path_len = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - (p + pos + fixed));
     }
-    const std::size_t path_len = static_cast<const unsigned char*>(nul) - (p + pos + fixed);
+    IndexFileEntry e;
+    e.path = std::string_view(index.data.data() + pos + fixed, path_len);
+    git_oid_fromraw(&e.id, p + pos + 40);
+    e.mode = be32(p + pos + 24);
+    e.stage = (flags >> 12) & 3;
+    e.intent_to_add = (extended & 0x2000) != 0;
+    index.entries.push_back(e);
     pos += (fixed + path_len + 8) & ~std::size_t{7};
   }
   while (pos + 8 <= size) {
@@ -56,7 +74,7 @@ std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& inde
     const std::size_t begin = pos + 8;
     const std::size_t end = begin + ext_size;
     if (end > size) {
-      return out;
+      return index;
     }
     if (is_tree) {
       // Pre-order: each node names its subtree count; a stack of (path, children left) rebuilds full paths.
@@ -65,7 +83,8 @@ std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& inde
       while (q < end) {
         const void* nul = std::memchr(p + q, '\0', end - q);
         if (nul == nullptr) {
-          return {};
+          index.cache_tree.clear();
+          return index;
         }
         const std::string name(reinterpret_cast<const char*>(p + q), static_cast<const unsigned char*>(nul) - (p + q));
         q = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - p) + 1;
@@ -74,7 +93,8 @@ std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& inde
         const long subtrees = std::strtol(after, &after, 10);
         q = static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(after) - p);
         if (q >= end || p[q] != '\n') {
-          return {};
+          index.cache_tree.clear();
+          return index;
         }
         ++q;
         while (!stack.empty() && stack.back().second == 0) {
@@ -87,7 +107,8 @@ std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& inde
         }
         if (entries >= 0) {
           if (q + 20 > end) {
-            return {};
+            index.cache_tree.clear();
+          return index;
           }
           git_oid id{};
           git_oid_fromraw(&id, p + q);
@@ -99,7 +120,8 @@ std::unordered_map<std::string, git_oid> read_cache_tree(const std::string& inde
     }
     pos = end;
   }
-  return out;
+  index.ok = true;
+  return index;
 }
 
 }  // namespace dsnguard::sources

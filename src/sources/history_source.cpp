@@ -61,6 +61,9 @@ public:
       sink.skipped({id, core::Skipped::Reason::missing_object, "commit or tree object is missing"});
     }
 
+    // The walk's repository (its pack windows and object cache) is not needed while blobs are read; provenance
+    // reopens it.
+    m_repo.reset();
     std::vector<BlobJob> jobs;
     jobs.reserve(m_index.blobs().size());
     for (std::uint32_t i = 0; i < m_index.blobs().size(); ++i) {
@@ -102,7 +105,7 @@ public:
   {
     std::vector<core::Occurrence> out;
     const long blob = m_index.find(path, commit, m_graph);
-    if (blob < 0 || !m_repo) {
+    if (blob < 0 || !reopen()) {
       return out;
     }
     for (const auto& place : m_index.places()) {
@@ -127,9 +130,21 @@ public:
     return out;
   }
 
-  bool path_at_head(const std::string& path) override { return !head_blob(path).empty(); }
+  bool path_at_head(const std::string& path) override { return reopen() && !head_blob(path).empty(); }
 
 private:
+  bool reopen()
+  {
+    if (!m_repo) {
+      git_repository* raw = nullptr;
+      if (git_repository_open(&raw, m_git_dir.c_str()) != 0) {
+        return false;
+      }
+      m_repo.reset(raw);
+    }
+    return true;
+  }
+
   // Hex id of the blob at `path` in HEAD's tree, "" when absent (or HEAD unborn).
   std::string head_blob(const std::string& path)
   {

@@ -311,6 +311,16 @@ public:
         }
       }
       stack.clear();
+      // Buffers keep the capacity of the largest object seen at their depth; let big ones go between roots so
+      // that peak memory stays near (chain depth x typical blob size) instead of (depth x largest blob).
+      for (auto& buffer : level) {
+        if (buffer.capacity() > (1u << 20)) {
+          std::vector<char>().swap(buffer);
+        }
+      }
+      if (delta.capacity() > (1u << 20)) {
+        std::vector<char>().swap(delta);
+      }
     }
     inflateEnd(&zs);
     return ok;

@@ -14,19 +14,38 @@ bool all_zeros(const std::string& hex)
   return !hex.empty() && hex.find_first_not_of('0') == std::string::npos;
 }
 
-// Commit `hex` when this clone has it.
+// The commit `hex` names (peeling annotated tags: `git push --tags` sends tag objects) when this clone has it.
 std::optional<git_oid> local_commit(git_repository* repo, const std::string& hex)
 {
   git_oid id{};
   if (git_oid_fromstrn(&id, hex.c_str(), hex.size()) != 0) {
     return std::nullopt;
   }
-  git_commit* raw = nullptr;
-  if (git_commit_lookup(&raw, repo, &id) != 0) {
+  git_object* raw = nullptr;
+  if (git_object_lookup(&raw, repo, &id, GIT_OBJECT_ANY) != 0) {
     return std::nullopt;
   }
-  git_commit_free(raw);
-  return id;
+  const ObjectPtr obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0) {
+    return std::nullopt;
+  }
+  git_oid out{};
+  git_oid_cpy(&out, git_object_id(peeled));
+  git_object_free(peeled);
+  return out;
+}
+
+// True when `hex` names an object this clone has (whatever its type).
+bool have_object(git_repository* repo, const std::string& hex)
+{
+  git_oid id{};
+  git_odb* raw = nullptr;
+  if (git_oid_fromstrn(&id, hex.c_str(), hex.size()) != 0 || git_repository_odb(&raw, repo) != 0) {
+    return false;
+  }
+  const OdbPtr odb(raw);
+  return git_odb_exists(odb.get(), &id) == 1;
 }
 
 // Tips of refs/remotes/<remote>/*: what the remote is known to have.
@@ -109,7 +128,11 @@ core::Expected<std::unique_ptr<HistorySource>> make_prepush_source(const PrePush
       }
       const auto local = local_commit(repo, local_oid);
       if (!local) {
-        return core::fail(core::ErrorCode::git, "pre-push: local object " + local_oid + " (" + f[0] + ") is not a commit here");
+        if (have_object(repo, local_oid)) {
+          continue;  // a tag of a tree or blob: no commits to scan
+        }
+        return core::fail(core::ErrorCode::git,
+                          "pre-push: local object " + local_oid + " (" + f[0] + ") is not in this repository");
       }
       s.starts.push_back(*local);
       const auto known = all_zeros(remote_oid) ? std::nullopt : local_commit(repo, remote_oid);

@@ -11,6 +11,7 @@
 #include "sources/cache_tree.hpp"
 #include "sources/commit_graph.hpp"
 #include "sources/git_util.hpp"
+#include "sources/line_diff.hpp"
 #include "sources/sources.hpp"
 
 namespace dsnguard::sources {
@@ -18,6 +19,7 @@ namespace dsnguard::sources {
 namespace {
 
 constexpr std::size_t k_binary_probe = 8192;
+constexpr const char* k_conflict_note = "the index has unmerged entries; they were not scanned (git refuses to commit them)";
 
 // One index entry the next commit adds or changes.
 struct Change {
@@ -34,7 +36,7 @@ public:
   core::Expected<void> for_each(core::FragmentSink& sink) override
   {
     DSNGUARD_TRY_ASSIGN(auto repo, open_repository(m_options.path));
-    DSNGUARD_TRY_ASSIGN(auto index, open_index(repo.get()));
+    DSNGUARD_TRY_ASSIGN(m_index_path, index_path(repo.get()));
     TreePtr head_tree;
     if (git_repository_head_unborn(repo.get()) != 1) {
       git_object* raw = nullptr;
@@ -43,14 +45,19 @@ public:
       }
       head_tree.reset(reinterpret_cast<git_tree*>(raw));
     }  // unborn HEAD (first commit): compare with nothing, every entry is added
-    if (git_index_has_conflicts(index.get()) == 1) {
-      sink.note("the index has unmerged entries; they were not scanned (git refuses to commit them)");
-    }
     std::vector<Change> changes;
-    const auto cache = head_tree ? read_cache_tree(m_index_path) : std::unordered_map<std::string, git_oid>{};
-    if (!cache.empty()) {
-      changes = changes_with_cache_tree(index.get(), head_tree.get(), cache, sink);
+    IndexFile file = head_tree ? read_index_file(m_index_path) : IndexFile{};
+    if (file.ok && !file.cache_tree.empty()) {
+      changes = changes_with_cache_tree(file, head_tree.get(), sink);
     } else {
+      git_index* raw = nullptr;
+      if (git_index_open(&raw, m_index_path.c_str()) != 0) {
+        return git_fail("cannot read the index '" + m_index_path + "'");
+      }
+      const IndexPtr index(raw);
+      if (git_index_has_conflicts(index.get()) == 1) {
+        sink.note(k_conflict_note);
+      }
       DSNGUARD_TRY_ASSIGN(changes, changes_with_diff(repo.get(), index.get(), head_tree.get(), sink));
     }
     for (const auto& c : changes) {
@@ -62,15 +69,11 @@ public:
   }
 
 private:
-  core::Expected<IndexPtr> open_index(git_repository* repo)
+  // The index file the next commit is built from: GIT_INDEX_FILE when set, else $GIT_DIR/index.
+  core::Expected<std::string> index_path(git_repository* repo) const
   {
-    git_index* raw = nullptr;
     if (m_options.index_file.empty()) {
-      m_index_path = std::string(git_repository_path(repo)) + "index";
-      if (git_repository_index(&raw, repo) != 0) {
-        return git_fail("cannot read the index");
-      }
-      return IndexPtr(raw);
+      return std::string(git_repository_path(repo)) + "index";
     }
     std::string file = m_options.index_file;
     if (file.front() != '/') {
@@ -85,19 +88,14 @@ private:
     if (::access(file.c_str(), R_OK) != 0) {
       return core::fail(core::ErrorCode::io, "cannot read GIT_INDEX_FILE '" + file + "': " + std::strerror(errno));
     }
-    if (git_index_open(&raw, file.c_str()) != 0) {
-      return git_fail("cannot read GIT_INDEX_FILE '" + file + "'");
-    }
-    m_index_path = file;
-    return IndexPtr(raw);
+    return file;
   }
 
   // Fast path (what `git diff-index --cached` does): directories whose cache-tree id equals HEAD's tree there
   // are unchanged and skipped; only entries under invalidated directories are compared with HEAD.
-  std::vector<Change> changes_with_cache_tree(git_index* index, git_tree* head,
-                                              const std::unordered_map<std::string, git_oid>& cache,
-                                              core::FragmentSink& sink)
+  std::vector<Change> changes_with_cache_tree(const IndexFile& index, git_tree* head, core::FragmentSink& sink)
   {
+    const auto& cache = index.cache_tree;
     std::unordered_map<std::string, bool> unchanged;  // directory -> cache-tree matches HEAD
     const auto is_unchanged = [&](const std::string& dir) {
       if (const auto it = unchanged.find(dir); it != unchanged.end()) {
@@ -118,13 +116,13 @@ private:
     std::vector<Change> changes;
     std::vector<std::string> changed_dirs;
     std::string skip_prefix = "\x01";  // an unchanged directory + "/" whose entries are being skipped
-    const std::size_t n = git_index_entrycount(index);
-    for (std::size_t i = 0; i < n; ++i) {
-      const git_index_entry* e = git_index_get_byindex(index, i);
-      const std::string path = e->path;
-      if (path.compare(0, skip_prefix.size(), skip_prefix) == 0) {
+    bool conflicts = false;
+    for (const auto& e : index.entries) {
+      conflicts |= e.stage > 0;
+      if (e.path.compare(0, skip_prefix.size(), skip_prefix) == 0) {
         continue;
       }
+      const std::string path(e.path);
       // The outermost unchanged ancestor decides; check from the root down.
       bool skip = false;
       std::size_t from = 0;
@@ -152,6 +150,9 @@ private:
       }
       consider(e, head, changes, sink);
     }
+    if (conflicts) {
+      sink.note(k_conflict_note);
+    }
     // Blobs HEAD has under the changed directories but the index no longer has: sources of renames.
     std::sort(changed_dirs.begin(), changed_dirs.end());
     changed_dirs.erase(std::unique(changed_dirs.begin(), changed_dirs.end()), changed_dirs.end());
@@ -164,18 +165,18 @@ private:
   }
 
   // Adds `e` to `changes` when HEAD lacks it or holds a different blob there.
-  void consider(const git_index_entry* e, git_tree* head, std::vector<Change>& changes, core::FragmentSink& sink)
+  void consider(const IndexFileEntry& e, git_tree* head, std::vector<Change>& changes, core::FragmentSink& sink)
   {
-    if (git_index_entry_stage(e) > 0 || (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0) {
+    if (e.stage > 0 || e.intent_to_add) {
       return;  // unmerged (noted once) or `git add -N` (nothing staged yet)
     }
     Change c;
-    c.path = e->path;
-    c.id = e->id;
+    c.path = std::string(e.path);
+    c.id = e.id;
     if (head != nullptr) {
-      if (git_tree_entry* t = nullptr; git_tree_entry_bypath(&t, head, e->path) == 0) {
-        const bool same = git_oid_equal(git_tree_entry_id(t), &e->id) != 0
-                          && static_cast<std::uint32_t>(git_tree_entry_filemode(t)) == e->mode;
+      if (git_tree_entry* t = nullptr; git_tree_entry_bypath(&t, head, c.path.c_str()) == 0) {
+        const bool same = git_oid_equal(git_tree_entry_id(t), &e.id) != 0
+                          && static_cast<std::uint32_t>(git_tree_entry_filemode(t)) == e.mode;
         if (git_tree_entry_type(t) == GIT_OBJECT_BLOB) {
           c.old_id = *git_tree_entry_id(t);
           c.has_old = true;
@@ -186,14 +187,28 @@ private:
         }
       }
     }
-    if (e->mode == GIT_FILEMODE_COMMIT) {
+    if (e.mode == GIT_FILEMODE_COMMIT) {
       sink.skipped({c.path, core::Skipped::Reason::submodule, "submodule commit is not scanned"});
       return;
     }
     changes.push_back(std::move(c));
   }
 
-  void collect_removed(git_index* index, git_tree* head, const std::string& dir, OidSet& removed)
+  static bool has_path(const IndexFile& index, std::string_view path)
+  {
+    const auto it = std::lower_bound(index.entries.begin(), index.entries.end(), path,
+                                     [](const IndexFileEntry& e, std::string_view p) { return e.path < p; });
+    return it != index.entries.end() && it->path == path;
+  }
+
+  static bool has_prefix(const IndexFile& index, std::string_view prefix)
+  {
+    const auto it = std::lower_bound(index.entries.begin(), index.entries.end(), prefix,
+                                     [](const IndexFileEntry& e, std::string_view p) { return e.path < p; });
+    return it != index.entries.end() && it->path.substr(0, prefix.size()) == prefix;
+  }
+
+  void collect_removed(const IndexFile& index, git_tree* head, const std::string& dir, OidSet& removed)
   {
     TreePtr owned;
     git_tree* tree = head;
@@ -217,12 +232,11 @@ private:
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
       const std::string full = dir.empty() ? git_tree_entry_name(e) : dir + "/" + git_tree_entry_name(e);
       if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-        if (git_index_get_bypath(index, full.c_str(), 0) == nullptr) {
+        if (!has_path(index, full)) {
           removed.insert(*git_tree_entry_id(e));
         }
       } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-        std::size_t pos = 0;
-        if (git_index_find_prefix(&pos, index, (full + "/").c_str()) != 0) {
+        if (!has_prefix(index, full + "/")) {
           collect_removed(index, head, full, removed);  // the whole directory is gone from the index
         }
       }
@@ -312,23 +326,10 @@ private:
       git_blob* raw_old = nullptr;
       if (git_blob_lookup(&raw_old, repo, &c.old_id) == 0) {
         const BlobPtr old(raw_old);
-        git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-        opts.context_lines = 0;
-        opts.flags = GIT_DIFF_FORCE_TEXT;
-        git_patch* raw_patch = nullptr;
-        if (git_patch_from_blobs(&raw_patch, old.get(), nullptr, blob.get(), nullptr, &opts) == 0
-            && raw_patch != nullptr) {
-          const PatchPtr patch(raw_patch);
-          for (std::size_t h = 0; h < git_patch_num_hunks(patch.get()); ++h) {
-            const git_diff_hunk* hunk = nullptr;
-            std::size_t count = 0;
-            if (git_patch_get_hunk(&hunk, &count, patch.get(), h) == 0 && hunk->new_lines > 0) {
-              lines.push_back({static_cast<std::uint32_t>(hunk->new_start),
-                               static_cast<std::uint32_t>(hunk->new_start + hunk->new_lines - 1)});
-            }
-          }
-          fragment.added_lines = &lines;
-        }
+        lines = added_lines(std::string_view(static_cast<const char*>(git_blob_rawcontent(old.get())),
+                                             static_cast<std::size_t>(git_blob_rawsize(old.get()))),
+                            fragment.bytes);
+        fragment.added_lines = &lines;
       }
     }
     return sink.fragment(fragment);

@@ -135,6 +135,19 @@ TEST(PrePushScan, ForcePushOverUnknownRemoteHistoryFallsBackToTrackingRefs)
   EXPECT_EQ(r.report["summary"]["commits"], 1);  // not the already-pushed history
 }
 
+TEST(PrePushScan, AnnotatedTagPushScansTheTaggedCommits)
+{
+  PushSetup s;
+  write_file(s.repo, "db.py", "URL = '" + url_with("TaggedPushPw2468") + "'\n");
+  git_commit_all(s.repo, "secret");
+  git(s.repo, {"tag", "-a", "v2", "-m", "release"});
+  const std::string tag_object = rev(s.repo, "v2");
+  ASSERT_NE(tag_object, rev(s.repo, "HEAD"));  // an annotated tag object, not the commit
+  const auto r = pre_push(s.repo, "refs/tags/v2 " + tag_object + " refs/tags/v2 " + k_zeros + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.report["findings"].size(), 1u);
+}
+
 TEST(PrePushScan, DeletionScansNothing)
 {
   PushSetup s;
