@@ -11,6 +11,7 @@
 #include "core/verify_report.hpp"
 #include "dsn/conninfo.hpp"
 #include "dsn/judge.hpp"
+#include "lint/url_checks.hpp"
 #include "report/verify_reporter.hpp"
 #include "util/dotenv.hpp"
 #include "util/file.hpp"
@@ -125,6 +126,24 @@ void describe_target(core::VerifyReport& report, const verify::Target& target)
   }
 }
 
+// Lint's URL checks on the URL to verify, one note per finding ("lint L010 (warning): ...").
+std::vector<std::string> lint_url(const LocatedUrl& located, const std::string& var)
+{
+  lint::UrlSite site;
+  site.path = located.source;
+  site.raw = located.url;
+  site.key = var;
+  site.keyvalue = located.url.find("://") == std::string::npos;
+  lint::ProjectFacts facts;
+  std::vector<core::Finding> findings;
+  lint::check_url(site, facts, findings);
+  std::vector<std::string> notes;
+  for (const auto& f : findings) {
+    notes.push_back("lint " + f.rule_id + " (" + std::string(core::to_string(f.severity)) + "): " + f.message);
+  }
+  return notes;
+}
+
 int write_out(const core::VerifyReport& report, const Options& options, std::ostream& out, std::ostream& err)
 {
   const bool to_stdout = options.output.empty() || options.output == "-";
@@ -162,9 +181,10 @@ int run_verify(const Options& options, std::ostream& out, std::ostream& err)
   report.url_source = located->source;
   report.url = verify::mask_url(located->url);
 
-  // Lint hook (issue 4): when the lint module exposes its URL checks, run them on located->url here and print
-  // their findings first. Until then prepare_url validates what would make the check meaningless or unsafe:
-  // the scheme, libpq's own parse, sslmode / channel_binding / gssencmode / target_session_attrs values and ports.
+  // The URL is linted first (lint's URL checks, issue 4); its findings become notes of the report. Then
+  // prepare_url validates what would make the live check meaningless or unsafe (scheme, libpq's own parse,
+  // sslmode / channel_binding / gssencmode / target_session_attrs values, ports) and stops on a bad URL.
+  const auto lint_notes = lint_url(*located, options.var);
   auto target = verify::prepare_url(located->url);
   if (!target) {
     report.triage = core::TriageClass::bad_url;
@@ -177,6 +197,9 @@ int run_verify(const Options& options, std::ostream& out, std::ostream& err)
   }
   report.url = target->masked_url;
   report.notes = target->notes;
+  for (const auto& n : lint_notes) {
+    report.notes.push_back(verify::scrub(n, target->secrets));
+  }
   describe_target(report, *target);
 
   if (options.isolated) {

@@ -34,7 +34,7 @@ bool is_candidate(const core::Finding& f)
 
 }  // namespace
 
-void verify_findings_with(core::Report& report, const CredentialChecker& checker, std::ostream& err)
+void verify_findings_with(core::Report& report, const CredentialChecker& checker)
 {
   // Distinct credentials in first-seen order, and which findings use each.
   std::vector<Credential> credentials;
@@ -98,11 +98,10 @@ void verify_findings_with(core::Report& report, const CredentialChecker& checker
   if (counts.count(core::VerifyState::refused) != 0) {
     line += " (loopback/private targets need --verify-private)";
   }
-  report.summary.notes.push_back(line);
-  err << "dsnguard: " << line << "\n";
+  report.summary.notes.push_back(line);  // reporters print it (text "note:", JSON summary.notes)
 }
 
-void verify_findings(core::Report& report, const Options& options, std::ostream& err)
+void verify_findings(core::Report& report, const Options& options, std::ostream& /*err: results are notes*/)
 {
   if (!options.verify) {
     return;
@@ -114,8 +113,7 @@ void verify_findings(core::Report& report, const Options& options, std::ostream&
   verify_findings_with(report,
                        [timeout, allow_private](const verify::Target& target) {
                          return verify::check_leaked_credential(target, timeout, allow_private);
-                       },
-                       err);
+                       });
 }
 
 }  // namespace dsnguard::app

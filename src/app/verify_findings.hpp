@@ -23,7 +23,7 @@ inline constexpr std::size_t k_verify_passwords_per_account = 3;
 // Sets Finding::verification and verification_detail of every unsuppressed PostgreSQL secret finding (attribute
 // family=postgresql, raw password in Finding::secret) using `checker`. Each distinct credential
 // (host, port, database, user, sslmode, password) is tried once and its result shared by all its findings.
-// Adds a summary note and prints one line to `err`.
-void verify_findings_with(core::Report& report, const CredentialChecker& checker, std::ostream& err);
+// Adds one summary note (counts per state).
+void verify_findings_with(core::Report& report, const CredentialChecker& checker);
 
 }  // namespace dsnguard::app

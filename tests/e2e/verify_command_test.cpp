@@ -284,7 +284,14 @@ TEST_F(VerifyPostgres, OrmUrlsAreNormalisedForLibpq)
   const auto prisma =
     verify_json({"--url", "postgres://" + userinfo + base + "?schema=public&pgbouncer=true&sslmode=require"}, env);
   EXPECT_EQ(prisma.run.exit_code, 0) << prisma.run.out << prisma.run.err;
-  EXPECT_EQ(prisma.doc["notes"].size(), 2u) << prisma.doc.dump();
+  std::size_t ignored = 0;
+  std::size_t linted = 0;
+  for (const auto& n : prisma.doc["notes"]) {
+    ignored += n.get<std::string>().rfind("ignored the query parameter", 0) == 0 ? 1 : 0;
+    linted += n.get<std::string>().rfind("lint L008", 0) == 0 ? 1 : 0;  // the URL is linted first
+  }
+  EXPECT_EQ(ignored, 2u) << prisma.doc.dump();
+  EXPECT_EQ(linted, 2u) << prisma.doc.dump();
   const auto asyncpg = verify_json({"--url", "postgresql+asyncpg://" + userinfo + base + "?ssl=require"}, env);
   EXPECT_EQ(asyncpg.run.exit_code, 0) << asyncpg.run.out << asyncpg.run.err;
   EXPECT_EQ(asyncpg.doc["target"]["sslmode"], "require");
