@@ -158,18 +158,21 @@ void check_params(const UrlSite& site, const dsn::ConnInfo& info, const ProjectF
       continue;
     }
     seen.push_back(key);
+    // Lambdas capture this copy: clang < 16 cannot capture structured bindings.
+    const std::string& param_key = key;
     if (libpq_consumer) {
       if (key == "ssl" || in(k_libpq15, key)) {
         // known
-      } else if (const auto* n = std::find_if(std::begin(k_newer), std::end(k_newer), [&](const NewerKey& k) { return k.key == key; });
+      } else if (const auto* n = std::find_if(std::begin(k_newer), std::end(k_newer),
+                                              [&param_key](const NewerKey& k) { return k.key == param_key; });
                  n != std::end(k_newer)) {
         out.push_back(finding("L029", site,
                               q(key) + " is understood only by libpq " + std::to_string(n->version)
                                 + " or later; older clients (Debian 12 ships libpq 15) reject the whole URL.",
                               "Make sure every client uses libpq >= " + std::to_string(n->version)
-                                + ", or remove " + q(key) + ": " + [&] {
+                                + ", or remove " + q(key) + ": " + [&info, &param_key] {
                                     auto fixed = info;
-                                    remove_param(fixed, key);
+                                    remove_param(fixed, param_key);
                                     return render_redacted(fixed);
                                   }()));
       } else if (in(k_prisma, key) && facts.uses_prisma) {
