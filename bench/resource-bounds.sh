@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 measure() {  # label, command...
   label=$1; shift
   /usr/bin/time -f "%M %e" -o "$work/time" "$@" >/dev/null 2>"$work/err" || true
-  read -r rss secs < "$work/time"
+  read -r rss secs <<EOT
+$(tail -n 1 "$work/time")
+EOT
   printf '%-44s peak RSS %7.1f MiB  wall %6.2f s\n' "$label" "$(echo "$rss / 1024" | bc -l)" "$secs"
 }
 g() { git -C "$1" -c user.name=b -c user.email=b@example.com "$@"; }
