@@ -83,6 +83,11 @@ Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(k
     }
     add(m_tables[len - 1], (load(buf) | k_fold) & k_masks[len - 1], index);
   }
+  for (std::size_t t = 0; t < 4; ++t) {
+    if (m_tables[t].bits) {
+      m_used.push_back(t);
+    }
+  }
 }
 
 void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword)
@@ -102,22 +107,35 @@ void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t key
     table.bucket[h] = static_cast<std::uint32_t>(table.lists.size());
   }
   auto& list = table.lists[table.bucket[h] - 1];
-  if (list.empty() || list.back() != keyword) {
-    list.push_back(keyword);  // keywords arrive in index order: lists stay sorted and unique
+  if (list.empty() || list.back().keyword != keyword) {
+    // Keywords arrive in index order: lists stay sorted and unique.
+    const std::string& kw = m_keywords[keyword];
+    unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 0; j < kw.size() && j < 8; ++j) {
+      buf[j] = static_cast<unsigned char>(kw[j] | 0x20);
+      mask[j] = 0xff;
+    }
+    Candidate c;
+    c.keyword = keyword;
+    std::memcpy(&c.folded, buf, 8);
+    std::memcpy(&c.mask, mask, 8);
+    list.push_back(c);
   }
 }
 
-void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, const unsigned char* data, std::size_t n,
-                       std::size_t i, std::vector<Hit>& hits) const
+void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8,
+                       const unsigned char* data, std::size_t n, std::size_t i, std::vector<Hit>& hits) const
 {
-  if (!table.bits) {
-    return;
-  }
   const std::uint32_t h = hash(folded_prefix);
   if (bit(table.bits.get(), h) == 0) {
     return;
   }
-  for (const std::uint32_t k : table.lists[table.bucket[h] - 1]) {
+  for (const Candidate& c : table.lists[table.bucket[h] - 1]) {
+    if ((folded8 & c.mask) != c.folded) {
+      continue;
+    }
+    const std::uint32_t k = c.keyword;
     const std::string& kw = m_keywords[k];
     if (kw.size() > n - i) {
       continue;
@@ -145,8 +163,20 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
   // list reached `limit` (then cut to it).
   const auto at = [&](std::size_t i, std::uint32_t w) {
     const std::size_t before = hits.size();
-    for (std::size_t t = 0; t < 4; ++t) {
-      verify(m_tables[t], w & k_masks[t], data, n, i, hits);
+    // The 8 bytes at i, folded (zero padding past the end: no keyword byte folds to 0, so it never matches).
+    std::uint64_t w8 = 0;
+    if (i + 8 <= n) {
+      std::memcpy(&w8, data + i, 8);
+      w8 |= 0x2020202020202020ull;
+    } else {
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; i + j < n; ++j) {
+        buf[j] = static_cast<unsigned char>(data[i + j] | 0x20);
+      }
+      std::memcpy(&w8, buf, 8);
+    }
+    for (const std::size_t t : m_used) {
+      verify(m_tables[t], w & k_masks[t], w8, data, n, i, hits);
     }
     if (hits.size() - before > 1) {
       std::sort(hits.begin() + static_cast<std::ptrdiff_t>(before), hits.end(),

@@ -35,20 +35,28 @@ private:
   // other byte pairs), set one bit of a hashed 256 Ki-bit table per prefix length (3-byte keywords go into the
   // 4-byte table once per possible fourth byte). The scan loop reads 4 bytes per offset, does one table lookup,
   // and compares keywords exactly only where a bit is set.
+  // A keyword in a bucket, with its first min(8, size) bytes folded as above and the mask selecting them: one
+  // 64-bit comparison rejects almost every non-match before the exact byte comparison.
+  struct Candidate {
+    std::uint32_t keyword = 0;
+    std::uint64_t folded = 0;
+    std::uint64_t mask = 0;
+  };
   struct Table {
     struct Free {
       void operator()(void* p) const;
     };
     std::unique_ptr<std::uint64_t[], Free> bits;     // null when no keyword uses this table
     std::unique_ptr<std::uint32_t[], Free> bucket;   // hash -> index into lists + 1, or 0
-    std::vector<std::vector<std::uint32_t>> lists;  // keyword indices per hash, ascending
+    std::vector<std::vector<Candidate>> lists;       // keywords per hash, by ascending index
   };
   void add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword);
-  void verify(const Table& table, std::uint32_t folded_prefix, const unsigned char* data, std::size_t n,
-              std::size_t i, std::vector<Hit>& hits) const;
+  void verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8, const unsigned char* data,
+              std::size_t n, std::size_t i, std::vector<Hit>& hits) const;
 
   std::vector<std::string> m_keywords;
   Table m_tables[4];  // by prefix length - 1 (index 2 stays unused)
+  std::vector<std::size_t> m_used;  // indices of the tables some keyword uses
 };
 
 }  // namespace dsnguard::scan
