@@ -31,8 +31,11 @@ public:
   };
 
   // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
-  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids).
-  void add_full(git_repository* repo, const CommitGraph& graph, std::vector<std::string>& missing);
+  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids). Trees are read
+  // from the packs of `git_dir` on `threads` workers (0 = hardware concurrency), others through `repo`.
+  // (history_full.cpp)
+  void add_full(git_repository* repo, const std::string& git_dir, unsigned threads, const CommitGraph& graph,
+                std::vector<std::string>& missing);
 
   // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents
   // (root commits and shallow boundaries: its whole tree). With `line_filter`, each blob also records the lines
@@ -54,8 +57,6 @@ public:
 private:
   std::uint32_t intern_path(std::string_view path);
   void add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit);
-  void walk_tree(git_repository* repo, const git_oid& tree, const std::string& prefix, std::uint32_t prefix_id,
-                 std::uint32_t commit, std::vector<std::string>& missing);
 
   std::vector<Blob> m_blobs;
   OidMap<std::uint32_t> m_blob_index;

@@ -51,7 +51,7 @@ public:
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
     if (scope.full) {
-      m_index.add_full(m_repo.get(), m_graph, missing);
+      m_index.add_full(m_repo.get(), m_git_dir, m_config.threads, m_graph, missing);
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }
