@@ -184,7 +184,7 @@ void HistoryIndex::add_unreachable(git_repository* repo)
       &ctx);
 }
 
-long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const
+long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph)
 {
   const auto p = m_path_index.find(path);
   if (p == m_path_index.end()) {
@@ -194,13 +194,30 @@ long HistoryIndex::find(const std::string& path, const std::string& commit_hex, 
   if (git_oid_fromstrn(&commit, commit_hex.c_str(), commit_hex.size()) != 0) {
     return -1;
   }
-  for (const auto& place : m_places) {
-    if (place.path == p->second && place.commit < graph.ids.size()
-        && git_oid_equal(&graph.ids[place.commit], &commit) != 0) {
-      return place.blob;
+  const auto c = graph.index.find(commit);
+  if (c == graph.index.end()) {
+    return -1;
+  }
+  if (m_first_blob.empty()) {
+    for (const auto& place : m_places) {
+      if (place.commit < graph.ids.size()) {
+        m_first_blob.try_emplace((std::uint64_t{place.path} << 32) | place.commit, place.blob);  // keeps the first
+      }
     }
   }
-  return -1;
+  const auto it = m_first_blob.find((std::uint64_t{p->second} << 32) | c->second);
+  return it == m_first_blob.end() ? -1 : static_cast<long>(it->second);
+}
+
+const std::vector<std::uint32_t>& HistoryIndex::places_of(std::uint32_t blob)
+{
+  if (m_places_of.empty()) {
+    m_places_of.resize(m_blobs.size());
+    for (std::uint32_t i = 0; i < m_places.size(); ++i) {
+      m_places_of[m_places[i].blob].push_back(i);
+    }
+  }
+  return m_places_of[blob];
 }
 
 }  // namespace dsnguard::sources

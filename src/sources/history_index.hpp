@@ -51,8 +51,10 @@ public:
   const std::string& path(std::uint32_t id) const { return m_paths[id]; }
   // Number of blobs with no known path (unreachable objects).
   std::size_t unreachable_count() const { return m_unreachable; }
-  // The blob first seen at `path` in `commit` (hex), or -1.
-  long find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const;
+  // The blob first seen at `path` in `commit` (hex), or -1. Call only after listing (builds a lookup once).
+  long find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph);
+  // Indices into places() of the places of `blob`, in places() order. Call only after listing.
+  const std::vector<std::uint32_t>& places_of(std::uint32_t blob);
 
 private:
   std::uint32_t intern_path(std::string_view path);
@@ -74,6 +76,9 @@ private:
   };
   std::unordered_set<TreeKey, TreeKeyHash> m_trees_seen;
   std::size_t m_unreachable = 0;
+  // Lookups built on first use after listing (provenance of the few blobs with findings).
+  std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;  // path << 32 | commit -> first blob there
+  std::vector<std::vector<std::uint32_t>> m_places_of;             // blob -> place indices
 };
 
 }  // namespace dsnguard::sources

@@ -111,8 +111,9 @@ public:
     if (blob < 0 || !reopen()) {
       return out;
     }
-    for (const auto& place : m_index.places()) {
-      if (place.blob != static_cast<std::uint32_t>(blob) || place.commit >= m_graph.ids.size()) {
+    for (const std::uint32_t pi : m_index.places_of(static_cast<std::uint32_t>(blob))) {
+      const auto& place = m_index.places()[pi];
+      if (place.commit >= m_graph.ids.size()) {
         continue;
       }
       core::Occurrence o;
