@@ -207,6 +207,9 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
     }
   }
   for (const auto& hit : hits) {
+    // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
+    std::pair<std::size_t, std::size_t> around[2];
+    bool computed[2] = {false, false};
     for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
       if (!path_ok[i]) {
         continue;
@@ -215,8 +218,12 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
         windows[i].assign(1, {0, bytes.size()});
         continue;
       }
-      windows[i].push_back(window_around(bytes, hit.offset, impl.compiled[i].multiline ? k_multiline_lines : 0,
-                                         k_back, k_forward));
+      const std::size_t kind = impl.compiled[i].multiline ? 1 : 0;
+      if (!computed[kind]) {
+        around[kind] = window_around(bytes, hit.offset, kind == 1 ? k_multiline_lines : 0, k_back, k_forward);
+        computed[kind] = true;
+      }
+      windows[i].push_back(around[kind]);
     }
   }
   std::vector<RawFinding> raw;

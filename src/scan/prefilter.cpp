@@ -1,6 +1,10 @@
 #include "scan/prefilter.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdlib>
+#include <cstring>
 
 namespace dsnguard::scan {
 
@@ -16,73 +20,219 @@ constexpr std::array<unsigned char, 256> make_lower()
 }
 
 constexpr std::array<unsigned char, 256> k_lower = make_lower();
+constexpr std::uint32_t k_fold = 0x20202020u;
+constexpr unsigned k_hash_bits = 18;
+constexpr std::size_t k_table_bits = std::size_t{1} << k_hash_bits;  // 32 KiB of bits
 
-std::size_t bigram(unsigned char a, unsigned char b)
+// Mask keeping the first `len` (1..4) bytes of a word loaded with memcpy.
+constexpr std::uint32_t prefix_mask(std::size_t len)
 {
-  return (std::size_t(k_lower[a]) << 8) | k_lower[b];
+  const std::uint32_t low = len >= 4 ? 0xffffffffu : ((std::uint32_t{1} << (8 * len)) - 1);
+  if constexpr (std::endian::native == std::endian::little) {
+    return low;
+  } else {
+    return len >= 4 ? low : low << (8 * (4 - len));
+  }
+}
+
+constexpr std::array<std::uint32_t, 4> k_masks = {prefix_mask(1), prefix_mask(2), prefix_mask(3), prefix_mask(4)};
+
+inline std::uint32_t hash(std::uint32_t folded)
+{
+  return (folded * 0x9e3779b1u) >> (32 - k_hash_bits);
+}
+
+inline std::uint64_t bit(const std::uint64_t* bits, std::uint32_t h)
+{
+  return (bits[h >> 6] >> (h & 63)) & 1u;
+}
+
+inline std::uint32_t load(const unsigned char* p)
+{
+  std::uint32_t w = 0;
+  std::memcpy(&w, p, 4);
+  return w;
 }
 
 }  // namespace
 
-Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(keywords)), m_present(1024, 0), m_bigram(65536, 0)
+void Prefilter::Table::Free::operator()(void* p) const
+{
+  std::free(p);
+}
+
+Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(keywords))
 {
   for (std::size_t i = 0; i < m_keywords.size(); ++i) {
-    const auto& k = m_keywords[i];
+    const std::string& k = m_keywords[i];
     if (k.empty()) {
       continue;
     }
-    if (k.size() == 1) {
-      m_single.push_back(i);
+    const std::size_t len = std::min<std::size_t>(k.size(), 4);
+    unsigned char buf[4] = {0, 0, 0, 0};
+    std::memcpy(buf, k.data(), len);
+    const auto index = static_cast<std::uint32_t>(i);
+    if (len == 3) {
+      // Three-byte keywords join the four-byte table once per possible (folded) fourth byte, so the scan loop
+      // needs one lookup per offset. At the buffer end the fourth byte is padding (folds to ' ', included).
+      for (unsigned c = 0x20; c < 256; c = (c + 1) | 0x20) {
+        buf[3] = static_cast<unsigned char>(c);
+        add(m_tables[3], load(buf) | k_fold, index);
+      }
       continue;
     }
-    const auto idx = bigram(static_cast<unsigned char>(k[0]), static_cast<unsigned char>(k[1]));
-    if (m_bigram[idx] == 0) {
-      m_lists.emplace_back();
-      m_bigram[idx] = static_cast<std::uint32_t>(m_lists.size());
-      m_present[idx >> 6] |= std::uint64_t(1) << (idx & 63);
+    add(m_tables[len - 1], (load(buf) | k_fold) & k_masks[len - 1], index);
+  }
+  for (std::size_t t = 0; t < 4; ++t) {
+    if (m_tables[t].bits) {
+      m_used.push_back(t);
     }
-    m_lists[m_bigram[idx] - 1].push_back(i);
+  }
+}
+
+void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword)
+{
+  if (!table.bits) {
+    // calloc: pages of a large zeroed block are only touched where a keyword sets something (startup cost).
+    table.bits.reset(static_cast<std::uint64_t*>(std::calloc(k_table_bits / 64, sizeof(std::uint64_t))));
+    table.bucket.reset(static_cast<std::uint32_t*>(std::calloc(k_table_bits, sizeof(std::uint32_t))));
+    if (!table.bits || !table.bucket) {
+      std::abort();
+    }
+  }
+  const std::uint32_t h = hash(folded_prefix);
+  table.bits[h >> 6] |= std::uint64_t{1} << (h & 63);
+  if (table.bucket[h] == 0) {
+    table.lists.emplace_back();
+    table.bucket[h] = static_cast<std::uint32_t>(table.lists.size());
+  }
+  auto& list = table.lists[table.bucket[h] - 1];
+  if (list.empty() || list.back().keyword != keyword) {
+    // Keywords arrive in index order: lists stay sorted and unique.
+    const std::string& kw = m_keywords[keyword];
+    unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 0; j < kw.size() && j < 8; ++j) {
+      buf[j] = static_cast<unsigned char>(kw[j] | 0x20);
+      mask[j] = 0xff;
+    }
+    Candidate c;
+    c.keyword = keyword;
+    std::memcpy(&c.folded, buf, 8);
+    std::memcpy(&c.mask, mask, 8);
+    list.push_back(c);
+  }
+}
+
+void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8,
+                       const unsigned char* data, std::size_t n, std::size_t i, std::vector<Hit>& hits) const
+{
+  const std::uint32_t h = hash(folded_prefix);
+  if (bit(table.bits.get(), h) == 0) {
+    return;
+  }
+  for (const Candidate& c : table.lists[table.bucket[h] - 1]) {
+    if ((folded8 & c.mask) != c.folded) {
+      continue;
+    }
+    const std::uint32_t k = c.keyword;
+    const std::string& kw = m_keywords[k];
+    if (kw.size() > n - i) {
+      continue;
+    }
+    std::size_t j = 0;
+    while (j < kw.size() && k_lower[data[i + j]] == static_cast<unsigned char>(kw[j])) {
+      ++j;
+    }
+    if (j == kw.size()) {
+      hits.push_back(Hit{k, i});
+    }
   }
 }
 
 std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t limit) const
 {
   std::vector<Hit> hits;
+  if (limit == 0) {
+    return hits;
+  }
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
-  const auto add = [&](std::size_t k, std::size_t i) {
-    hits.push_back(Hit{k, i});
-    return hits.size() >= limit;
-  };
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    const std::size_t idx = bigram(data[i], data[i + 1]);
-    if ((m_present[idx >> 6] & (std::uint64_t(1) << (idx & 63))) == 0) {
-      continue;
+
+  // All keywords starting at offset i (`w`: the 4 bytes there, folded), sorted by keyword index; true when the
+  // list reached `limit` (then cut to it).
+  const auto at = [&](std::size_t i, std::uint32_t w) {
+    const std::size_t before = hits.size();
+    // The 8 bytes at i, folded (zero padding past the end: no keyword byte folds to 0, so it never matches).
+    std::uint64_t w8 = 0;
+    if (i + 8 <= n) {
+      std::memcpy(&w8, data + i, 8);
+      w8 |= 0x2020202020202020ull;
+    } else {
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; i + j < n; ++j) {
+        buf[j] = static_cast<unsigned char>(data[i + j] | 0x20);
+      }
+      std::memcpy(&w8, buf, 8);
     }
-    const std::uint32_t list = m_bigram[idx];
-    for (const std::size_t k : m_lists[list - 1]) {
-      const std::string& kw = m_keywords[k];
-      if (kw.size() > n - i) {
-        continue;
+    for (const std::size_t t : m_used) {
+      verify(m_tables[t], w & k_masks[t], w8, data, n, i, hits);
+    }
+    if (hits.size() - before > 1) {
+      std::sort(hits.begin() + static_cast<std::ptrdiff_t>(before), hits.end(),
+                [](const Hit& a, const Hit& b) { return a.keyword < b.keyword; });
+    }
+    if (hits.size() >= limit) {
+      hits.resize(limit);
+      return true;
+    }
+    return false;
+  };
+
+  std::size_t i = 0;
+  const std::uint64_t* bits4 = m_tables[3].bits.get();
+  if constexpr (std::endian::native == std::endian::little) {
+    if (bits4 != nullptr && !m_tables[0].bits && !m_tables[1].bits) {
+      // Hot loop: 8 offsets per step from two 8-byte loads, one table lookup per offset and one branch per step
+      // (most steps have no candidate).
+      constexpr std::uint64_t k_fold8 = 0x2020202020202020ull;
+      for (; i + 12 <= n; i += 8) {
+        std::uint64_t a = 0;
+        std::uint64_t b = 0;
+        std::memcpy(&a, data + i, 8);
+        std::memcpy(&b, data + i + 4, 8);
+        a |= k_fold8;
+        b |= k_fold8;
+        std::uint64_t mask = 0;
+#pragma GCC unroll 4
+        for (unsigned k = 0; k < 4; ++k) {
+          mask |= bit(bits4, hash(static_cast<std::uint32_t>(a >> (8 * k)))) << k;
+          mask |= bit(bits4, hash(static_cast<std::uint32_t>(b >> (8 * k)))) << (k + 4);
+        }
+        while (mask != 0) {
+          const auto k = static_cast<unsigned>(std::countr_zero(mask));
+          mask &= mask - 1;
+          if (at(i + k, static_cast<std::uint32_t>((k < 4 ? a : b) >> (8 * (k & 3))))) {
+            return hits;
+          }
+        }
       }
-      std::size_t j = 2;
-      while (j < kw.size() && k_lower[data[i + j]] == static_cast<unsigned char>(kw[j])) {
-        ++j;
-      }
-      if (j == kw.size() && add(k, i)) {
+    }
+  }
+  if (n >= 4) {
+    for (; i <= n - 4; ++i) {
+      if (at(i, load(data + i) | k_fold)) {
         return hits;
       }
     }
   }
-  if (!m_single.empty()) {
-    for (std::size_t i = 0; i < n; ++i) {
-      for (const std::size_t k : m_single) {
-        if (k_lower[data[i]] == static_cast<unsigned char>(m_keywords[k][0]) && add(k, i)) {
-          return hits;
-        }
-      }
+  // The last up to 3 offsets: pad the word (keywords longer than the rest are rejected by verify).
+  for (; i < n; ++i) {
+    unsigned char buf[4] = {0, 0, 0, 0};
+    std::memcpy(buf, data + i, n - i);
+    if (at(i, load(buf) | k_fold)) {
+      return hits;
     }
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.offset < b.offset; });
   }
   return hits;
 }

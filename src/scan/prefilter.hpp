@@ -1,11 +1,11 @@
 #pragma once
-// Keyword prefilter: one pass over the bytes finds every case-insensitive occurrence of the rules' keywords, so
-// regexes only run on small windows around candidates (almost no file holds a connection string).
+// Keyword prefilter: one pass over the bytes finds every case-insensitive (ASCII) occurrence of the rules'
+// keywords, so regexes only run on small windows around candidates (almost no file holds a connection string).
 // Internal to scan/.
 
-#include <array>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,23 +20,43 @@ public:
     std::size_t offset = 0;
   };
 
-  // `keywords` must be lower case and non-empty.
+  // `keywords` should be lower case (an upper-case letter in a keyword never matches); empty ones never match.
   explicit Prefilter(std::vector<std::string> keywords);
 
-  // Every occurrence of every keyword in `bytes`, in offset order. Stops collecting after `limit` hits (a file
-  // that matches that often is scanned whole by the caller instead).
+  // Every occurrence of every keyword in `bytes` (ASCII letters compared case-insensitively, overlaps included),
+  // ordered by offset and, at one offset, by keyword index. Returns only the first `limit` of them (a file that
+  // matches that often is scanned whole by the caller instead).
   std::vector<Hit> find(std::string_view bytes, std::size_t limit) const;
 
   const std::vector<std::string>& keywords() const { return m_keywords; }
 
 private:
+  // A keyword's first min(4, size) bytes, each OR-ed with 0x20 (which maps A-Z onto a-z and merges only a few
+  // other byte pairs), set one bit of a hashed 256 Ki-bit table per prefix length (3-byte keywords go into the
+  // 4-byte table once per possible fourth byte). The scan loop reads 4 bytes per offset, does one table lookup,
+  // and compares keywords exactly only where a bit is set.
+  // A keyword in a bucket, with its first min(8, size) bytes folded as above and the mask selecting them: one
+  // 64-bit comparison rejects almost every non-match before the exact byte comparison.
+  struct Candidate {
+    std::uint32_t keyword = 0;
+    std::uint64_t folded = 0;
+    std::uint64_t mask = 0;
+  };
+  struct Table {
+    struct Free {
+      void operator()(void* p) const;
+    };
+    std::unique_ptr<std::uint64_t[], Free> bits;     // null when no keyword uses this table
+    std::unique_ptr<std::uint32_t[], Free> bucket;   // hash -> index into lists + 1, or 0
+    std::vector<std::vector<Candidate>> lists;       // keywords per hash, by ascending index
+  };
+  void add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword);
+  void verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8, const unsigned char* data,
+              std::size_t n, std::size_t i, std::vector<Hit>& hits) const;
+
   std::vector<std::string> m_keywords;
-  // Keywords by their first two bytes (lower-cased): a 64 Ki-entry table, so the scan loop does one lookup per
-  // byte and compares keywords only where a keyword's first two bytes occur.
-  std::vector<std::uint64_t> m_present;              // 64 Ki bits (8 KiB, stays in L1): bigram starts a keyword
-  std::vector<std::uint32_t> m_bigram;               // index into m_lists + 1, or 0
-  std::vector<std::vector<std::size_t>> m_lists;     // keyword indices per bigram
-  std::vector<std::size_t> m_single;                 // one-byte keywords (rare)
+  Table m_tables[4];  // by prefix length - 1 (index 2 stays unused)
+  std::vector<std::size_t> m_used;  // indices of the tables some keyword uses
 };
 
 }  // namespace dsnguard::scan

@@ -1,6 +1,9 @@
 #include "scan/window.hpp"
 
+#include <string.h>  // memrchr (GNU)
+
 #include <algorithm>
+#include <cstring>
 
 namespace dsnguard::scan {
 
@@ -56,19 +59,26 @@ std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::s
                                                   std::size_t back, std::size_t forward)
 {
   const std::size_t floor = offset > back ? offset - back : 0;
-  std::size_t start = offset;
-  while (start > floor && bytes[start - 1] != '\n') {
-    --start;
+  std::size_t start = floor;
+  if (offset > floor) {
+    const void* nl = ::memrchr(bytes.data() + floor, '\n', offset - floor);
+    if (nl != nullptr) {
+      start = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+    }
+  } else {
+    start = offset;
   }
   const std::size_t ceiling = std::min(bytes.size(), offset + forward);
   std::size_t end = offset;
-  std::size_t lines = 0;
-  while (end < ceiling) {
-    if (bytes[end] == '\n') {
-      if (lines == extra_lines) {
-        break;
-      }
-      ++lines;
+  for (std::size_t lines = 0; end < ceiling; ++lines) {
+    const void* nl = std::memchr(bytes.data() + end, '\n', ceiling - end);
+    if (nl == nullptr) {
+      end = ceiling;
+      break;
+    }
+    end = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+    if (lines == extra_lines) {
+      break;
     }
     ++end;
   }

@@ -31,51 +31,6 @@ void HistoryIndex::add_place(const git_oid& blob, std::uint32_t path, std::uint3
   }
 }
 
-void HistoryIndex::walk_tree(git_repository* repo, const git_oid& tree_id, const std::string& prefix,
-                             std::uint32_t prefix_id, std::uint32_t commit, std::vector<std::string>& missing)
-{
-  // The same tree at the same path holds the same (blob, path) pairs: read it once.
-  if (!m_trees_seen.insert(TreeKey{tree_id, prefix_id}).second) {
-    return;
-  }
-  git_tree* raw = nullptr;
-  if (git_tree_lookup(&raw, repo, &tree_id) != 0) {
-    missing.push_back(oid_hex(tree_id));
-    return;
-  }
-  const TreePtr tree(raw);
-  const std::size_t n = git_tree_entrycount(tree.get());
-  std::string path;
-  for (std::size_t i = 0; i < n; ++i) {
-    const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
-    path.assign(prefix).append(git_tree_entry_name(e));
-    switch (git_tree_entry_type(e)) {
-    case GIT_OBJECT_BLOB: add_place(*git_tree_entry_id(e), intern_path(path), commit); break;
-    case GIT_OBJECT_TREE: {
-      const std::uint32_t id = intern_path(path);
-      path.push_back('/');
-      walk_tree(repo, *git_tree_entry_id(e), path, id, commit, missing);
-      break;
-    }
-    default: break;  // gitlinks: the commit lives in another repository
-    }
-  }
-}
-
-void HistoryIndex::add_full(git_repository* repo, const CommitGraph& graph, std::vector<std::string>& missing)
-{
-  const std::uint32_t root = intern_path("");
-  for (const std::uint32_t c : graph.order) {
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
-      missing.push_back(oid_hex(graph.ids[c]));
-      continue;
-    }
-    const CommitPtr commit(raw);
-    walk_tree(repo, *git_commit_tree_id(commit.get()), "", root, c, missing);
-  }
-}
-
 namespace {
 
 // (path -> new blob id) of the entries added or modified from `old_tree` (may be null) to `new_tree`.
@@ -229,7 +184,7 @@ void HistoryIndex::add_unreachable(git_repository* repo)
       &ctx);
 }
 
-long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const
+long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph)
 {
   const auto p = m_path_index.find(path);
   if (p == m_path_index.end()) {
@@ -239,13 +194,30 @@ long HistoryIndex::find(const std::string& path, const std::string& commit_hex, 
   if (git_oid_fromstrn(&commit, commit_hex.c_str(), commit_hex.size()) != 0) {
     return -1;
   }
-  for (const auto& place : m_places) {
-    if (place.path == p->second && place.commit < graph.ids.size()
-        && git_oid_equal(&graph.ids[place.commit], &commit) != 0) {
-      return place.blob;
+  const auto c = graph.index.find(commit);
+  if (c == graph.index.end()) {
+    return -1;
+  }
+  if (m_first_blob.empty()) {
+    for (const auto& place : m_places) {
+      if (place.commit < graph.ids.size()) {
+        m_first_blob.try_emplace((std::uint64_t{place.path} << 32) | place.commit, place.blob);  // keeps the first
+      }
     }
   }
-  return -1;
+  const auto it = m_first_blob.find((std::uint64_t{p->second} << 32) | c->second);
+  return it == m_first_blob.end() ? -1 : static_cast<long>(it->second);
+}
+
+const std::vector<std::uint32_t>& HistoryIndex::places_of(std::uint32_t blob)
+{
+  if (m_places_of.empty()) {
+    m_places_of.resize(m_blobs.size());
+    for (std::uint32_t i = 0; i < m_places.size(); ++i) {
+      m_places_of[m_places[i].blob].push_back(i);
+    }
+  }
+  return m_places_of[blob];
 }
 
 }  // namespace dsnguard::sources

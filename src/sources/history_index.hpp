@@ -31,8 +31,11 @@ public:
   };
 
   // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
-  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids).
-  void add_full(git_repository* repo, const CommitGraph& graph, std::vector<std::string>& missing);
+  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids). Trees are read
+  // from the packs of `git_dir` on `threads` workers (0 = hardware concurrency), others through `repo`.
+  // (history_full.cpp)
+  void add_full(git_repository* repo, const std::string& git_dir, unsigned threads, const CommitGraph& graph,
+                std::vector<std::string>& missing);
 
   // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents
   // (root commits and shallow boundaries: its whole tree). With `line_filter`, each blob also records the lines
@@ -48,14 +51,14 @@ public:
   const std::string& path(std::uint32_t id) const { return m_paths[id]; }
   // Number of blobs with no known path (unreachable objects).
   std::size_t unreachable_count() const { return m_unreachable; }
-  // The blob first seen at `path` in `commit` (hex), or -1.
-  long find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph) const;
+  // The blob first seen at `path` in `commit` (hex), or -1. Call only after listing (builds a lookup once).
+  long find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph);
+  // Indices into places() of the places of `blob`, in places() order. Call only after listing.
+  const std::vector<std::uint32_t>& places_of(std::uint32_t blob);
 
 private:
   std::uint32_t intern_path(std::string_view path);
   void add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit);
-  void walk_tree(git_repository* repo, const git_oid& tree, const std::string& prefix, std::uint32_t prefix_id,
-                 std::uint32_t commit, std::vector<std::string>& missing);
 
   std::vector<Blob> m_blobs;
   OidMap<std::uint32_t> m_blob_index;
@@ -73,6 +76,9 @@ private:
   };
   std::unordered_set<TreeKey, TreeKeyHash> m_trees_seen;
   std::size_t m_unreachable = 0;
+  // Lookups built on first use after listing (provenance of the few blobs with findings).
+  std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;  // path << 32 | commit -> first blob there
+  std::vector<std::vector<std::uint32_t>> m_places_of;             // blob -> place indices
 };
 
 }  // namespace dsnguard::sources

@@ -51,7 +51,7 @@ public:
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
     if (scope.full) {
-      m_index.add_full(m_repo.get(), m_graph, missing);
+      m_index.add_full(m_repo.get(), m_git_dir, m_config.threads, m_graph, missing);
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }
@@ -111,8 +111,9 @@ public:
     if (blob < 0 || !reopen()) {
       return out;
     }
-    for (const auto& place : m_index.places()) {
-      if (place.blob != static_cast<std::uint32_t>(blob) || place.commit >= m_graph.ids.size()) {
+    for (const std::uint32_t pi : m_index.places_of(static_cast<std::uint32_t>(blob))) {
+      const auto& place = m_index.places()[pi];
+      if (place.commit >= m_graph.ids.size()) {
         continue;
       }
       core::Occurrence o;
@@ -170,41 +171,40 @@ private:
     return id;
   }
 
-  // Names of the tips whose history contains commit `c` (a walk over child edges from c).
+  // Names of the tips whose history contains commit `c`. The first call computes, for every commit, the set of
+  // commit tips reaching it (a bitset per commit, propagated from children to parents in one pass).
   std::vector<std::string> refs_reaching(std::uint32_t c)
   {
     if (const auto it = m_reach_cache.find(c); it != m_reach_cache.end()) {
       return it->second;
     }
-    if (m_children.empty()) {
-      m_children.resize(m_graph.ids.size());
-      for (std::uint32_t i = 0; i < m_graph.parents.size(); ++i) {
-        for (const auto p : m_graph.parents[i]) {
-          m_children[p].push_back(i);
+    if (m_reach_words == 0) {
+      for (const auto& tip : m_tips) {
+        const auto it = tip.is_commit ? m_graph.index.find(tip.commit) : m_graph.index.end();
+        if (it != m_graph.index.end()) {
+          m_reach_tips.emplace_back(it->second, &tip.name);
         }
       }
-    }
-    std::vector<std::uint8_t> seen(m_graph.ids.size(), 0);
-    std::vector<std::uint32_t> stack{c};
-    seen[c] = 1;
-    while (!stack.empty()) {
-      const auto n = stack.back();
-      stack.pop_back();
-      for (const auto ch : m_children[n]) {
-        if (!seen[ch]) {
-          seen[ch] = 1;
-          stack.push_back(ch);
+      m_reach_words = std::max<std::size_t>(1, (m_reach_tips.size() + 63) / 64);
+      m_reach.assign(m_graph.ids.size() * m_reach_words, 0);
+      for (std::size_t t = 0; t < m_reach_tips.size(); ++t) {
+        m_reach[m_reach_tips[t].first * m_reach_words + t / 64] |= std::uint64_t{1} << (t % 64);
+      }
+      // graph.order lists parents before children: walk it backwards so every child is final before its parents.
+      for (auto it = m_graph.order.rbegin(); it != m_graph.order.rend(); ++it) {
+        const std::uint64_t* from = &m_reach[std::size_t{*it} * m_reach_words];
+        for (const auto p : m_graph.parents[*it]) {
+          std::uint64_t* to = &m_reach[std::size_t{p} * m_reach_words];
+          for (std::size_t w = 0; w < m_reach_words; ++w) {
+            to[w] |= from[w];
+          }
         }
       }
     }
     std::vector<std::string> names;
-    for (const auto& tip : m_tips) {
-      if (!tip.is_commit) {
-        continue;
-      }
-      const auto it = m_graph.index.find(tip.commit);
-      if (it != m_graph.index.end() && seen[it->second]) {
-        names.push_back(tip.name);
+    for (std::size_t t = 0; t < m_reach_tips.size(); ++t) {
+      if ((m_reach[std::size_t{c} * m_reach_words + t / 64] >> (t % 64)) & 1u) {
+        names.push_back(*m_reach_tips[t].second);
       }
     }
     std::sort(names.begin(), names.end());
@@ -223,7 +223,9 @@ private:
   bool m_shallow = false;
   bool m_head_loaded = false;
   TreePtr m_head_tree;
-  std::vector<std::vector<std::uint32_t>> m_children;
+  std::vector<std::pair<std::uint32_t, const std::string*>> m_reach_tips;  // (commit index, tip name)
+  std::size_t m_reach_words = 0;
+  std::vector<std::uint64_t> m_reach;  // per commit: bitset over m_reach_tips
   std::unordered_map<std::uint32_t, std::vector<std::string>> m_reach_cache;
 };
 

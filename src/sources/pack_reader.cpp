@@ -166,9 +166,12 @@ class Pack {
 public:
   Pack(const std::string& idx_file, const std::string& pack_file) : m_idx(idx_file), m_pack(pack_file) {}
 
-  // Parses the index and every object header. False when the files are not a version-2 pair.
-  bool load(const OidMap<std::uint32_t>& wanted)
+  // Parses the index and every object header. Wanted objects: those whose id is in `wanted` (tag = its value),
+  // or with `wanted` null every object whose type (after delta resolution) is `type` (tag = its .idx position).
+  // False when the files are not a version-2 pair.
+  bool load(const OidMap<std::uint32_t>* wanted, std::uint8_t type)
   {
+    m_type = type;
     const unsigned char* p = m_idx.data();
     if (p == nullptr || m_pack.data() == nullptr || m_idx.size() < 8 + 1024 || p[0] != 0xff || p[1] != 't'
         || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
@@ -237,11 +240,26 @@ public:
         q += 20;
       }
       e.data = static_cast<std::uint64_t>(q - m_pack.data());
-      git_oid id{};
-      git_oid_fromraw(&id, m_ids + std::size_t{e.oid_index} * 20);
-      if (const auto it = wanted.find(id); it != wanted.end()) {
-        e.wanted = true;
-        e.tag = it->second;
+      if (wanted != nullptr) {
+        git_oid id{};
+        git_oid_fromraw(&id, m_ids + std::size_t{e.oid_index} * 20);
+        if (const auto it = wanted->find(id); it != wanted->end()) {
+          e.wanted = true;
+          e.tag = it->second;
+        }
+      }
+    }
+    if (wanted == nullptr) {
+      // A delta has the type of the whole object at the root of its chain (bounded walk: no cycles).
+      for (std::uint32_t i = 0; i < n; ++i) {
+        std::int32_t j = static_cast<std::int32_t>(i);
+        for (int depth = 0; j >= 0 && m_entries[j].base >= 0 && depth < 10000; ++depth) {
+          j = m_entries[j].base;
+        }
+        if (j >= 0 && m_entries[j].base < 0 && m_entries[j].type == type) {
+          m_entries[i].wanted = true;
+          m_entries[i].tag = m_entries[i].oid_index;
+        }
       }
     }
     // Mark every base a wanted object needs, and children lists of needed objects.
@@ -259,7 +277,7 @@ public:
       }
       if (e.base >= 0) {
         m_children[static_cast<std::uint32_t>(e.base)].push_back(i);
-      } else if (e.type == k_blob) {
+      } else if (e.type == m_type) {
         m_roots.push_back(i);
       }
     }
@@ -267,7 +285,7 @@ public:
   }
 
   // Resolves the delta tree under each root taken from `next`; calls fn for wanted blobs.
-  bool run(std::atomic<std::size_t>& next, std::atomic<bool>& stop, std::vector<std::atomic<std::uint8_t>>& done,
+  bool run(std::atomic<std::size_t>& next, std::atomic<bool>& stop, std::vector<std::atomic<std::uint8_t>>* done,
            const PackBlobFn& fn)
   {
     z_stream zs{};
@@ -313,7 +331,7 @@ public:
             continue;
           }
         }
-        if (e.wanted && done[e.tag].exchange(1) == 0) {
+        if (e.wanted && (done == nullptr || (*done)[e.tag].exchange(1) == 0)) {
           if (!fn(e.tag, out.data(), out.size())) {
             stop = true;
             ok = false;
@@ -340,6 +358,8 @@ public:
   }
 
   std::size_t roots() const { return m_roots.size(); }
+  // Raw 20-byte id of the object at .idx position `tag`.
+  const unsigned char* raw_id(std::uint32_t tag) const { return m_ids + std::size_t{tag} * 20; }
 
 private:
   std::int32_t find_offset(std::uint64_t off) const
@@ -373,12 +393,10 @@ private:
   std::vector<std::uint32_t> m_by_oid;  // .idx position -> entry index
   std::vector<std::vector<std::uint32_t>> m_children;
   std::vector<std::uint32_t> m_roots;
+  std::uint8_t m_type = k_blob;
 };
 
-}  // namespace
-
-bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
-                     std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
+std::vector<std::string> pack_bases(const std::string& git_dir)
 {
   const std::string dir = git_dir + "/objects/pack";
   std::vector<std::string> packs;
@@ -392,23 +410,55 @@ bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wa
     ::closedir(d);
   }
   std::sort(packs.begin(), packs.end());
-  threads = std::max(1u, threads);
-  for (const auto& base : packs) {
+  return packs;
+}
+
+// Runs `pack.run` on `threads` workers. False when fn asked to stop.
+bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t>>* done, const PackBlobFn& fn)
+{
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads && t < pack.roots(); ++t) {
+    pool.emplace_back([&] { pack.run(next, stop, done, fn); });
+  }
+  pack.run(next, stop, done, fn);
+  for (auto& t : pool) {
+    t.join();
+  }
+  return !stop;
+}
+
+}  // namespace
+
+bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
+                     std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
+{
+  for (const auto& base : pack_bases(git_dir)) {
     Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(wanted)) {
+    if (!pack.load(&wanted, k_blob)) {
       continue;  // unknown format: libgit2 reads these objects
     }
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads && t < pack.roots(); ++t) {
-      pool.emplace_back([&] { pack.run(next, stop, done, fn); });
+    if (!run_pack(pack, std::max(1u, threads), &done, fn)) {
+      return false;
     }
-    pack.run(next, stop, done, fn);
-    for (auto& t : pool) {
-      t.join();
+  }
+  return true;
+}
+
+bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  for (const auto& base : pack_bases(git_dir)) {
+    Pack pack(base + ".idx", base + ".pack");
+    if (!pack.load(nullptr, k_tree)) {
+      continue;
     }
-    if (stop) {
+    const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size) {
+      git_oid id{};
+      git_oid_fromraw(&id, pack.raw_id(tag));
+      return fn(id, data, size);
+    };
+    if (!run_pack(pack, std::max(1u, threads), nullptr, each)) {
       return false;
     }
   }

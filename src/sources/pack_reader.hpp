@@ -3,7 +3,8 @@
 // delta tree so that every object is inflated exactly once (what `git index-pack` does). libgit2 1.5 resolves
 // each object on its own with a 16 MiB delta-base cache, which re-inflates long chains again and again: 5-7x
 // slower than git on a real history (see bench/history-bench.sh). Objects this reader cannot resolve (loose
-// objects, thin-pack REF_DELTA bases in another pack, corrupt data) are left for libgit2.
+// objects, thin-pack REF_DELTA bases in another pack, corrupt data) are left for libgit2. Also lists trees for the
+// history index the same way.
 
 #include <atomic>
 #include <cstdint>
@@ -23,5 +24,14 @@ using PackBlobFn = std::function<bool(std::uint32_t tag, const char* data, std::
 // `fn` asked to stop.
 bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn);
+
+// Receives one tree's id and raw content (git's tree format); called from several threads at once. Return false
+// to stop.
+using PackTreeFn = std::function<bool(const git_oid& id, const char* data, std::size_t size)>;
+
+// Calls `fn` for every tree object in the packs of `git_dir` (a tree stored in several packs: once per pack), on
+// `threads` workers. Trees outside packs (loose, or in a pack this reader cannot parse) are not reported. Returns
+// false when `fn` asked to stop.
+bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
 
 }  // namespace dsnguard::sources
