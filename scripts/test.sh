@@ -16,5 +16,6 @@ if [ "${DSNGUARD_SKIP_SANITIZERS:-0}" != "1" ]; then
   BUILD_TYPE=Debug BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDSNGUARD_WERROR=ON \
     -DDSNGUARD_ENABLE_ASAN=ON -DDSNGUARD_ENABLE_UBSAN=ON
   (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    LSAN_OPTIONS=suppressions="$root/tests/sanitizers/lsan.supp":print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs" --timeout 900)
 fi
