@@ -8,7 +8,6 @@
 #include <map>
 
 #include "app/commands.hpp"
-#include "app/exit_codes.hpp"
 #include "app/history_provenance.hpp"
 #include "app/pipeline.hpp"
 #include "lint/lint.hpp"
@@ -18,18 +17,6 @@
 namespace dsnguard::app {
 
 namespace {
-
-int fail_with(std::ostream& err, const core::Error& e)
-{
-  err << "dsnguard: " << e.message << "\n";
-  switch (e.code) {
-  case core::ErrorCode::usage:
-  case core::ErrorCode::config:
-  case core::ErrorCode::parse:
-  case core::ErrorCode::not_found: return k_exit_usage;
-  default: return k_exit_incomplete;
-  }
-}
 
 // Runs one source into the shared sink; a source that stops early makes the audit incomplete (reported, not
 // fatal: the other parts still run).
@@ -190,14 +177,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   }
   merge_duplicates(report.findings);
 
-  if (auto finalized = finalize_findings(report, o, err); !finalized) {
-    return fail_with(err, finalized.error());
-  }
-  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (auto written = write_report(report, o, out); !written) {
-    return fail_with(err, written.error());
-  }
-  return exit_code_for(report, o);
+  return finish_report(report, o, started, out, err);
 }
 
 }  // namespace dsnguard::app

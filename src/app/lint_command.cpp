@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "app/commands.hpp"
-#include "app/exit_codes.hpp"
 #include "app/pipeline.hpp"
 #include "lint/checks.hpp"
 #include "lint/ignore_fix.hpp"
@@ -17,18 +16,6 @@
 namespace dsnguard::app {
 
 namespace {
-
-int fail_with(std::ostream& err, const core::Error& e)
-{
-  err << "dsnguard: " << e.message << "\n";
-  switch (e.code) {
-  case core::ErrorCode::usage:
-  case core::ErrorCode::config:
-  case core::ErrorCode::parse:
-  case core::ErrorCode::not_found: return k_exit_usage;
-  default: return k_exit_incomplete;
-  }
-}
 
 // Appends the missing ignore lines to <root>/.gitignore. Returns the lines added (empty when none were missing).
 core::Expected<std::vector<std::string>> apply_fix(const std::string& root, const std::vector<std::string>& lines)
@@ -137,14 +124,7 @@ int run_lint(const Options& options, std::ostream& out, std::ostream& err)
   if (effective.fail_on.empty()) {
     effective.fail_on = "error";  // lint's default threshold
   }
-  if (auto finalized = finalize_findings(report, effective, err); !finalized) {
-    return fail_with(err, finalized.error());
-  }
-  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (auto written = write_report(report, effective, out); !written) {
-    return fail_with(err, written.error());
-  }
-  return exit_code_for(report, effective);
+  return finish_report(report, effective, started, out, err);
 }
 
 }  // namespace dsnguard::app

@@ -194,4 +194,29 @@ int exit_code_for(const core::Report& report, const Options& options)
   return report.summary.partial_history ? k_exit_incomplete : k_exit_clean;
 }
 
+int fail_with(std::ostream& err, const core::Error& error)
+{
+  err << "dsnguard: " << error.message << "\n";
+  switch (error.code) {
+  case core::ErrorCode::usage:
+  case core::ErrorCode::config:
+  case core::ErrorCode::parse:
+  case core::ErrorCode::not_found: return k_exit_usage;
+  default: return k_exit_incomplete;
+  }
+}
+
+int finish_report(core::Report& report, const Options& options, std::chrono::steady_clock::time_point started,
+                  std::ostream& out, std::ostream& err)
+{
+  if (auto finalized = finalize_findings(report, options, err); !finalized) {
+    return fail_with(err, finalized.error());
+  }
+  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (auto written = write_report(report, options, out); !written) {
+    return fail_with(err, written.error());
+  }
+  return exit_code_for(report, options);
+}
+
 }  // namespace dsnguard::app

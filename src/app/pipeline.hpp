@@ -2,6 +2,7 @@
 // The steps every reporting command shares: load and compile rules, collect findings from a Source,
 // filter, redact, sort, and write the report where Options says. Internal to app/.
 
+#include <chrono>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -80,5 +81,14 @@ core::Expected<void> write_report(const core::Report& report, const Options& opt
 // 3 when something could not be read (summary.incomplete; findings are still reported), else 1 when
 // unsuppressed findings remain at or above --fail-on, else 3 when history was partial (shallow), else 0.
 int exit_code_for(const core::Report& report, const Options& options);
+
+// Prints "dsnguard: <message>" and returns the exit code for the error's class: 2 for usage, config, parse and
+// not-found errors, 3 for everything else (the scan could not complete).
+int fail_with(std::ostream& err, const core::Error& error);
+
+// The tail every reporting command shares: finalize_findings, the elapsed time since `started`, write_report,
+// then exit_code_for. Errors go through fail_with.
+int finish_report(core::Report& report, const Options& options, std::chrono::steady_clock::time_point started,
+                  std::ostream& out, std::ostream& err);
 
 }  // namespace dsnguard::app

@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "app/commands.hpp"
-#include "app/exit_codes.hpp"
 #include "app/history_provenance.hpp"
 #include "app/pipeline.hpp"
 #include "sources/sources.hpp"
@@ -85,17 +84,6 @@ core::Expected<ScanSource> make_source(const Options& options)
   return out;
 }
 
-int report_error(std::ostream& err, const core::Error& e)
-{
-  err << "dsnguard: " << e.message << "\n";
-  switch (e.code) {
-  case core::ErrorCode::usage:
-  case core::ErrorCode::config:
-  case core::ErrorCode::parse:
-  case core::ErrorCode::not_found: return k_exit_usage;
-  default: return k_exit_incomplete;
-  }
-}
 
 }  // namespace
 
@@ -104,15 +92,15 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   const auto started = std::chrono::steady_clock::now();
   auto engine = load_engine(options);
   if (!engine) {
-    return report_error(err, engine.error());
+    return fail_with(err, engine.error());
   }
   auto info = sources::discover(options.path, options.no_git);
   if (!info) {
-    return report_error(err, info.error());
+    return fail_with(err, info.error());
   }
   auto source = make_source(options);
   if (!source) {
-    return report_error(err, source.error());
+    return fail_with(err, source.error());
   }
 
   core::Report report;
@@ -132,15 +120,7 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
     err << "dsnguard: " << walked.error().message << "\n";
     report.summary.incomplete = true;
   }
-  if (auto finalized = finalize_findings(report, options, err); !finalized) {
-    return report_error(err, finalized.error());
-  }
-  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  if (auto written = write_report(report, options, out); !written) {
-    return report_error(err, written.error());
-  }
-  return exit_code_for(report, options);
+  return finish_report(report, options, started, out, err);
 }
 
 }  // namespace dsnguard::app
