@@ -117,7 +117,7 @@ bool pattern_is_line_local(std::string_view pattern)
   bool multiline = false;
   if (pattern.substr(0, 2) == "(?") {
     std::size_t i = 2;
-    while (i < pattern.size() && pattern[i] != ')' && pattern[i] != ':') {
+    while (i < pattern.size() && std::string_view("imsU").find(pattern[i]) != std::string_view::npos) {
       multiline = multiline || pattern[i] == 'm';
       ++i;
     }
@@ -125,12 +125,10 @@ bool pattern_is_line_local(std::string_view pattern)
   }
   // A flag group that clears flags (e.g. "(?-m)") could end multi-line mode part-way: not judged.
   for (std::size_t at = pattern.find("(?"); at != std::string_view::npos; at = pattern.find("(?", at + 2)) {
-    std::size_t i = at + 2;
-    while (i < pattern.size() && pattern[i] != ')' && pattern[i] != ':') {
-      if (pattern[i] == '-') {
-        return false;
-      }
-      ++i;
+    const std::size_t end = pattern.find_first_not_of("imsU-", at + 2);
+    const bool flags = end != std::string_view::npos && (pattern[end] == ')' || pattern[end] == ':');
+    if (flags && pattern.substr(at + 2, end - at - 2).find('-') != std::string_view::npos) {
+      return false;
     }
   }
   bool in_class = false;

@@ -207,6 +207,48 @@ TEST(DeltaScan, ABaseScannedForAnotherPathIsNotUsed)
   EXPECT_FALSE(keys(scan(base, ".pgpass", nullptr)).empty());
 }
 
+TEST(DeltaScan, AComponentCutInsideALongLineIsMatchedAgain)
+{
+  // A window cut 1024 bytes before its hit starts mid-line: there the regex sees a text start (a word boundary)
+  // that the base, whose component reached further back on the same line, did not see.
+  core::Rule r;
+  r.id = "tail-token";
+  r.pattern = "(?i)\\b(?P<secret>[a-y0-9]+)zzmark";
+  r.secret_group = "secret";
+  r.keywords = {"zzmark"};
+  r.source_file = "rules/test.json";
+  auto compiled = Engine::compile({r});
+  ASSERT_TRUE(compiled.has_value());
+  const Engine& e = *compiled;
+  std::string filler;
+  for (std::size_t i = 0; filler.size() < 1100; ++i) {
+    filler += "k9qx7lm2b4"[i % 10];
+  }
+  // The base's line starts with a hit of its own, so its component starts at the line start, where no word
+  // boundary precedes the filler: no match in the base.
+  const std::string base = "\n-ZZMARK" + filler + "ZZMARK\n";
+  const std::size_t hit = base.rfind("ZZMARK");
+  const std::size_t copy_from = hit - 1024 - 1;
+  const std::string blob = base.substr(copy_from);
+  const auto run = [&](const std::string& bytes, core::DeltaContext* delta) {
+    core::Fragment f;
+    f.bytes = bytes;
+    f.origin.path = "x.conf";
+    f.delta = delta;
+    return keys(e.scan(f));
+  };
+  std::unique_ptr<core::ScanMemo> memo;
+  core::DeltaContext root;
+  root.memo = &memo;
+  EXPECT_TRUE(run(base, &root).empty());
+  const auto full = run(blob, nullptr);
+  ASSERT_EQ(full.size(), 1u);  // the cut window starts at a word boundary of its own
+  core::DeltaContext context;
+  context.pieces = {{0, blob.size(), copy_from, true}};
+  context.base = memo.get();
+  EXPECT_EQ(run(blob, &context), full);
+}
+
 TEST(DeltaScan, PatternsWithTextAnchorsAreNeverSkipped)
 {
   EXPECT_TRUE(pattern_is_line_local("postgres(?:ql)?://[^@]+@"));
@@ -214,6 +256,7 @@ TEST(DeltaScan, PatternsWithTextAnchorsAreNeverSkipped)
   EXPECT_TRUE(pattern_is_line_local("[^$]x[\\^]"));
   EXPECT_TRUE(pattern_is_line_local("[]^]y"));
   EXPECT_TRUE(pattern_is_line_local("a\\$b\\^"));
+  EXPECT_TRUE(pattern_is_line_local("(?i)(?P<key>pass-word)=(?P<secret>[a-z-]+)(?:x|y)"));
   EXPECT_FALSE(pattern_is_line_local("(?i)(?:^|\\n)password"));
   EXPECT_FALSE(pattern_is_line_local("password$"));
   EXPECT_FALSE(pattern_is_line_local("\\Apassword"));
