@@ -84,7 +84,7 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
       }
     }
     std::sort(occ.begin(), occ.end(), [](const core::Occurrence& a, const core::Occurrence& b) {
-      return std::tie(a.time, a.path, a.commit, a.blob) < std::tie(b.time, b.path, b.commit, b.blob);
+      return std::tie(a.time, a.sequence, a.path, a.blob) < std::tie(b.time, b.sequence, b.path, b.blob);
     });
     core::Finding kept = std::move(g[oldest_finding]);
     if (!occ.empty() && occ.front().path == kept.location.path) {

@@ -129,6 +129,7 @@ struct Occurrence {
   std::uint32_t line = 0;
   std::vector<std::string> refs;  // refs that still reach the introducing commit
   bool at_head = false;           // the path still holds this blob at HEAD
+  std::uint64_t sequence = 0;     // place in history order (parents first): orders occurrences with equal times
 };
 
 // One thing to report.
