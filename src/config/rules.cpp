@@ -198,6 +198,7 @@ core::Expected<std::vector<core::Rule>> builtin_rules()
       if (!ids.insert(r.id).second) {
         return fail(ErrorCode::config, std::string(name) + ": duplicate rule id '" + r.id + "'");
       }
+      r.builtin = true;
       all.push_back(std::move(r));
     }
   }
