@@ -172,18 +172,21 @@ bool IndexFile::parse_cache_tree(std::size_t begin, std::size_t end)
 {
   const unsigned char* p = m_data;
   std::vector<std::pair<std::uint32_t, std::int64_t>> stack;
+  m_tree.reserve((end - begin) / (GIT_OID_RAWSZ + 5) + 1);  // a valid node takes at least 25 bytes
   std::size_t q = begin;
   while (q < end) {
     const void* nul = std::memchr(p + q, '\0', end - q);
     if (nul == nullptr) {
       return false;
     }
-    CacheTreeNode node;
-    const std::size_t name_len = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - (p + q));
-    node.name = std::string_view(reinterpret_cast<const char*>(p + q), name_len);
-    q += name_len + 1;
+    Node node;
+    node.name = static_cast<std::uint32_t>(q);
+    node.name_len = static_cast<std::uint32_t>(static_cast<const unsigned char*>(nul) - (p + q));
+    q += node.name_len + 1;
+    std::int64_t entries = 0;
     std::int64_t subtrees = 0;
-    if (!parse_number(p, q, end, node.entry_count) || q >= end || p[q] != ' ') {
+    if (!parse_number(p, q, end, entries) || entries < -1 || entries > std::numeric_limits<std::int32_t>::max()
+        || q >= end || p[q] != ' ') {
       return false;
     }
     ++q;
@@ -191,11 +194,12 @@ bool IndexFile::parse_cache_tree(std::size_t begin, std::size_t end)
       return false;
     }
     ++q;
-    if (node.entry_count >= 0) {
+    node.entry_count = static_cast<std::int32_t>(entries);
+    if (entries >= 0) {
       if (q + GIT_OID_RAWSZ > end) {
         return false;
       }
-      std::memcpy(node.id.id, p + q, GIT_OID_RAWSZ);
+      node.id = static_cast<std::uint32_t>(q);
       q += GIT_OID_RAWSZ;
     }
     while (!stack.empty() && stack.back().second == 0) {
@@ -203,7 +207,7 @@ bool IndexFile::parse_cache_tree(std::size_t begin, std::size_t end)
       stack.pop_back();
     }
     if (stack.empty() != m_tree.empty()) {
-      return false;  // a second root, or a root with a name
+      return false;  // a second root
     }
     if (!stack.empty()) {
       --stack.back().second;
@@ -218,7 +222,12 @@ bool IndexFile::parse_cache_tree(std::size_t begin, std::size_t end)
     m_tree[stack.back().first].end = static_cast<std::uint32_t>(m_tree.size());
     stack.pop_back();
   }
-  return !m_tree.empty() && m_tree[0].name.empty();
+  return !m_tree.empty() && m_tree[0].name_len == 0;
+}
+
+std::string_view IndexFile::node_name(std::uint32_t node) const
+{
+  return std::string_view(reinterpret_cast<const char*>(m_data + m_tree[node].name), m_tree[node].name_len);
 }
 
 std::string_view IndexFile::path(std::size_t i) const
@@ -272,10 +281,10 @@ bool IndexFile::has_prefix(std::string_view prefix) const
   return i < size() && path(i).substr(0, prefix.size()) == prefix;
 }
 
-const CacheTreeNode* IndexFile::tree(std::string_view dir) const
+std::optional<CacheTreeNode> IndexFile::tree(std::string_view dir) const
 {
   if (m_tree.empty()) {
-    return nullptr;
+    return std::nullopt;
   }
   std::uint32_t node = 0;
   while (!dir.empty()) {
@@ -288,17 +297,22 @@ const CacheTreeNode* IndexFile::tree(std::string_view dir) const
         children.push_back(child);
       }
       std::sort(children.begin(), children.end(),
-                [&](std::uint32_t a, std::uint32_t b) { return m_tree[a].name < m_tree[b].name; });
+                [&](std::uint32_t a, std::uint32_t b) { return node_name(a) < node_name(b); });
     }
     const auto found = std::lower_bound(children.begin(), children.end(), name,
-                                        [&](std::uint32_t c, std::string_view n) { return m_tree[c].name < n; });
-    if (found == children.end() || m_tree[*found].name != name) {
-      return nullptr;
+                                        [&](std::uint32_t c, std::string_view n) { return node_name(c) < n; });
+    if (found == children.end() || node_name(*found) != name) {
+      return std::nullopt;
     }
     node = *found;
     dir = slash == std::string_view::npos ? std::string_view() : dir.substr(slash + 1);
   }
-  return &m_tree[node];
+  CacheTreeNode out;
+  out.entry_count = m_tree[node].entry_count;
+  if (out.entry_count >= 0) {
+    std::memcpy(out.id.id, m_data + m_tree[node].id, GIT_OID_RAWSZ);
+  }
+  return out;
 }
 
 }  // namespace dsnguard::sources

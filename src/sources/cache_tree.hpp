@@ -5,6 +5,7 @@
 // instead of reading the whole HEAD tree (issue 3: <= 20 ms on 50k tracked files).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,12 +23,10 @@ struct IndexFileEntry {
   bool intent_to_add = false;
 };
 
-// One directory of the cache tree, in the extension's pre-order.
+// What the cache tree records for one directory.
 struct CacheTreeNode {
-  std::string_view name;        // path component ("" for the root)
   std::int64_t entry_count = -1;  // index entries under this directory; -1: invalidated (id unknown)
-  std::uint32_t end = 0;        // position of the node after this subtree (children are in (this, end))
-  git_oid id{};                 // the directory's tree id, when entry_count >= 0
+  git_oid id{};                   // the directory's tree id, when entry_count >= 0
 };
 
 // A version 2/3 index file, mapped read-only. Entries are decoded on demand (libgit2's reader allocates per
@@ -59,21 +58,31 @@ public:
 
   // True when the index has a cache-tree extension.
   bool has_cache_tree() const { return !m_tree.empty(); }
-  // The cache-tree node of directory `dir` ("" = root, else "a/b" without a trailing slash), or null.
+  // The cache-tree record of directory `dir` ("" = root, else "a/b" without a trailing slash), if any.
   // Not thread-safe (builds a sorted child list per directory searched, on first use).
-  const CacheTreeNode* tree(std::string_view dir) const;
+  std::optional<CacheTreeNode> tree(std::string_view dir) const;
 
 private:
   void unmap();
   bool parse_entries();
   bool parse_cache_tree(std::size_t begin, std::size_t end);
+  std::string_view node_name(std::uint32_t node) const;
+
+  // One directory of the cache tree, in the extension's pre-order; 20 bytes (19k of them for 50k files).
+  struct Node {
+    std::uint32_t name = 0;      // offset of the name in the file
+    std::uint32_t name_len = 0;  // "" for the root
+    std::int32_t entry_count = -1;
+    std::uint32_t end = 0;       // position of the node after this subtree (children are in (this, end))
+    std::uint32_t id = 0;        // offset of the raw tree id in the file, when entry_count >= 0
+  };
 
   const unsigned char* m_data = nullptr;
   std::size_t m_size = 0;  // mapped bytes
   bool m_ok = false;
   bool m_has_conflicts = false;
   std::vector<std::uint32_t> m_offsets;  // entry i starts at m_data + m_offsets[i]
-  std::vector<CacheTreeNode> m_tree;     // pre-order; m_tree[0] is the root
+  std::vector<Node> m_tree;              // pre-order; m_tree[0] is the root
   mutable std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_children;  // node -> children by name
 };
 

@@ -106,8 +106,8 @@ private:
         return it->second;
       }
       std::size_t count = 0;
-      const CacheTreeNode* node = index.tree(dir);
-      if (node != nullptr && node->entry_count > 0) {
+      const auto node = index.tree(dir);
+      if (node && node->entry_count > 0) {
         bool same = false;
         if (dir.empty()) {
           same = git_oid_equal(&node->id, git_tree_id(head)) != 0;

@@ -71,14 +71,14 @@ TEST_F(CacheTreeTest, CacheTreeIdsAndCountsMatchHeadAfterCommit)
     std::int64_t count;
   } dirs[] = {{"", 6}, {"a", 2}, {"a/b", 1}, {"z", 2}, {"z/y", 2}};
   for (const auto& d : dirs) {
-    const CacheTreeNode* node = index.tree(d.dir);
-    ASSERT_NE(node, nullptr) << d.dir;
+    const auto node = index.tree(d.dir);
+    ASSERT_TRUE(node.has_value()) << d.dir;
     EXPECT_EQ(node->entry_count, d.count) << d.dir;
     EXPECT_EQ(hex(node->id), rev(std::string("HEAD:") + d.dir)) << d.dir;
   }
-  EXPECT_EQ(index.tree("q"), nullptr);
-  EXPECT_EQ(index.tree("a/b/c.txt"), nullptr);
-  EXPECT_EQ(index.tree("a/q"), nullptr);
+  EXPECT_FALSE(index.tree("q").has_value());
+  EXPECT_FALSE(index.tree("a/b/c.txt").has_value());
+  EXPECT_FALSE(index.tree("a/q").has_value());
 }
 
 TEST_F(CacheTreeTest, StagingInvalidatesOnlyTheChangedPath)
@@ -88,11 +88,11 @@ TEST_F(CacheTreeTest, StagingInvalidatesOnlyTheChangedPath)
   const auto index = IndexFile::read(index_path());
   ASSERT_TRUE(index.ok());
   for (const char* dir : {"", "a", "a/b"}) {
-    const CacheTreeNode* node = index.tree(dir);
-    EXPECT_TRUE(node == nullptr || node->entry_count < 0) << dir;
+    const auto node = index.tree(dir);
+    EXPECT_TRUE(!node || node->entry_count < 0) << dir;
   }
-  const CacheTreeNode* z = index.tree("z/y");
-  ASSERT_NE(z, nullptr);
+  const auto z = index.tree("z/y");
+  ASSERT_TRUE(z.has_value());
   EXPECT_EQ(hex(z->id), rev("HEAD:z/y"));
 }
 
