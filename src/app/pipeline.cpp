@@ -17,7 +17,7 @@ namespace dsnguard::app {
 
 core::Expected<scan::Engine> load_engine(const Options& options)
 {
-  DSNGUARD_TRY_ASSIGN(auto rules, config::builtin_rules());
+  DSNGUARD_TRY_ASSIGN(auto rules, config::builtin_rules_for_scan());
   for (const auto& file : options.rule_files) {
     DSNGUARD_TRY_ASSIGN(auto extra, config::load_rules(file));
     for (auto& r : extra) {
