@@ -175,14 +175,17 @@ bool IndexFile::parse_cache_tree(std::size_t begin, std::size_t end)
   m_tree.reserve((end - begin) / (GIT_OID_RAWSZ + 5) + 1);  // a valid node takes at least 25 bytes
   std::size_t q = begin;
   while (q < end) {
-    const void* nul = std::memchr(p + q, '\0', end - q);
-    if (nul == nullptr) {
+    std::size_t nul = q;
+    while (nul < end && p[nul] != '\0') {  // names are short: a loop beats a memchr call
+      ++nul;
+    }
+    if (nul == end) {
       return false;
     }
     Node node;
     node.name = static_cast<std::uint32_t>(q);
-    node.name_len = static_cast<std::uint32_t>(static_cast<const unsigned char*>(nul) - (p + q));
-    q += node.name_len + 1;
+    node.name_len = static_cast<std::uint32_t>(nul - q);
+    q = nul + 1;
     std::int64_t entries = 0;
     std::int64_t subtrees = 0;
     if (!parse_number(p, q, end, entries) || entries < -1 || entries > std::numeric_limits<std::int32_t>::max()

@@ -109,12 +109,8 @@ private:
       const auto node = index.tree(dir);
       if (node && node->entry_count > 0) {
         bool same = false;
-        if (dir.empty()) {
-          same = git_oid_equal(&node->id, git_tree_id(head)) != 0;
-        } else if (git_tree_entry* t = nullptr; git_tree_entry_bypath(&t, head, dir.c_str()) == 0) {
-          same = git_tree_entry_type(t) == GIT_OBJECT_TREE && git_oid_equal(&node->id, git_tree_entry_id(t)) != 0;
-          git_tree_entry_free(t);
-        }
+        const git_oid* id = head_tree_id(head, dir);
+        same = id != nullptr && git_oid_equal(&node->id, id) != 0;
         const auto n = static_cast<std::size_t>(node->entry_count);
         const std::string prefix = dir.empty() ? std::string() : dir + "/";
         const auto under = [&](std::size_t i) { return index.path(i).substr(0, prefix.size()) == prefix; };
@@ -168,6 +164,38 @@ private:
     }
     drop_pure_moves(changes, removed);
     return changes;
+  }
+
+  // The id of HEAD's tree at directory `dir` ("" = root), or null when HEAD has no directory there. Read from
+  // the parent's entry, so only directories whose children are asked about are loaded.
+  const git_oid* head_tree_id(git_tree* head, const std::string& dir)
+  {
+    if (dir.empty()) {
+      return git_tree_id(head);
+    }
+    const auto slash = dir.rfind('/');
+    const git_tree* parent = head_subtree(head, slash == std::string::npos ? std::string() : dir.substr(0, slash));
+    if (parent == nullptr) {
+      return nullptr;
+    }
+    const git_tree_entry* e = git_tree_entry_byname(parent, dir.c_str() + (slash == std::string::npos ? 0 : slash + 1));
+    return e != nullptr && git_tree_entry_type(e) == GIT_OBJECT_TREE ? git_tree_entry_id(e) : nullptr;
+  }
+
+  // HEAD's tree at directory `dir` ("" = root), or null when HEAD has no directory there; looked up once and kept.
+  const git_tree* head_subtree(git_tree* head, const std::string& dir)
+  {
+    if (dir.empty()) {
+      return head;
+    }
+    if (const auto it = m_subtrees.find(dir); it != m_subtrees.end()) {
+      return it->second.get();
+    }
+    git_tree* found = nullptr;
+    if (const git_oid* id = head_tree_id(head, dir); id != nullptr) {
+      git_tree_lookup(&found, git_tree_owner(head), id);
+    }
+    return m_subtrees.emplace(dir, TreePtr(found)).first->second.get();
   }
 
   // Adds `e` to `changes` when HEAD lacks it or holds a different blob there.
@@ -332,6 +360,7 @@ private:
 
   StagedOptions m_options;
   std::string m_index_path;
+  std::unordered_map<std::string, TreePtr> m_subtrees;  // head_subtree() results, by directory
 };
 
 }  // namespace
