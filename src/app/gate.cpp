@@ -1,8 +1,6 @@
 // The CI gate (issue 6): repository config (.dsnguard.json), inline `dsnguard:allow` (marked by scan/, counted
 // here), --baseline / --write-baseline, stale baseline entries.
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <set>
 
 #include "app/pipeline.hpp"
@@ -20,24 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // Root of the repository (or directory) being scanned; "" when it cannot be determined (then no default
-// config or baseline is looked up and the scan itself reports the problem). discover() opens the repository
-// (config files, ownership checks); a command asks several times (rules, gate), so the answer is kept per
-// (path, --no-git) for the process.
+// config or baseline is looked up and the scan itself reports the problem).
 std::string scan_root(const Options& options)
 {
-  static std::mutex mutex;
-  static std::map<std::pair<std::string, bool>, std::string> roots;
-  const std::lock_guard<std::mutex> lock(mutex);
-  const auto key = std::make_pair(options.path, options.no_git);
-  if (const auto it = roots.find(key); it != roots.end()) {
-    return it->second;
-  }
-  auto info = sources::discover(options.path, options.no_git);
-  std::string root = info ? info->root : std::string();
-  if (info) {
-    roots.emplace(key, root);  // errors are not kept: the path may appear later
-  }
-  return root;
+  auto info = discover_once(options);
+  return info ? info->root : std::string();
 }
 
 bool exists(const std::string& path)

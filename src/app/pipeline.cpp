@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "app/exit_codes.hpp"
@@ -14,6 +16,22 @@
 #include "util/strings.hpp"
 
 namespace dsnguard::app {
+
+core::Expected<sources::RepoInfo> discover_once(const Options& options)
+{
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, bool>, sources::RepoInfo> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto key = std::make_pair(options.path, options.no_git);
+  if (const auto it = known.find(key); it != known.end()) {
+    return it->second;
+  }
+  auto info = sources::discover(options.path, options.no_git);
+  if (info) {
+    known.emplace(key, *info);  // errors are not kept: the path may appear later
+  }
+  return info;
+}
 
 core::Expected<scan::Engine> load_engine(const Options& options)
 {
