@@ -1,6 +1,7 @@
 #!/bin/sh
 # `dsnguard scan --staged` on a repository with FILES tracked files (default 50000) and a 10-file change staged.
 # Usage: bench/staged-bench.sh [DIR] [DSNGUARD_BINARY]   Goal (issue 3): <= 20 ms median.
+# BASELINE=/path/to/older/dsnguard also times that binary in the same hyperfine run (alternating), for a ratio.
 set -eu
 dir=${1:-/tmp/dsnguard-staged-bench}
 bin=${2:-$(dirname "$0")/../build/src/dsnguard}
@@ -25,4 +26,8 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
   git -C "$dir" add "$f"
 done
 echo "tracked files: $(git -C "$dir" ls-files | wc -l), staged: $(git -C "$dir" diff --cached --name-only | wc -l)"
-hyperfine -N -i --warmup 5 --runs "${RUNS:-30}" "$bin scan --staged $dir"
+if [ -n "${BASELINE:-}" ]; then
+  hyperfine -N -i --warmup 5 --runs "${RUNS:-30}" "$BASELINE scan --staged $dir" "$bin scan --staged $dir"
+else
+  hyperfine -N -i --warmup 5 --runs "${RUNS:-30}" "$bin scan --staged $dir"
+fi

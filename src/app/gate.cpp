@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 // config or baseline is looked up and the scan itself reports the problem).
 std::string scan_root(const Options& options)
 {
-  auto info = sources::discover(options.path, options.no_git);
+  auto info = discover_once(options);
   return info ? info->root : std::string();
 }
 

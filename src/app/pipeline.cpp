@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "app/exit_codes.hpp"
@@ -15,9 +17,25 @@
 
 namespace dsnguard::app {
 
+core::Expected<sources::RepoInfo> discover_once(const Options& options)
+{
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, bool>, sources::RepoInfo> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto key = std::make_pair(options.path, options.no_git);
+  if (const auto it = known.find(key); it != known.end()) {
+    return it->second;
+  }
+  auto info = sources::discover(options.path, options.no_git);
+  if (info) {
+    known.emplace(key, *info);  // errors are not kept: the path may appear later
+  }
+  return info;
+}
+
 core::Expected<scan::Engine> load_engine(const Options& options)
 {
-  DSNGUARD_TRY_ASSIGN(auto rules, config::builtin_rules());
+  DSNGUARD_TRY_ASSIGN(auto rules, config::builtin_rules_for_scan());
   for (const auto& file : options.rule_files) {
     DSNGUARD_TRY_ASSIGN(auto extra, config::load_rules(file));
     for (auto& r : extra) {

@@ -15,8 +15,13 @@
 #include "core/source.hpp"
 #include "core/types.hpp"
 #include "scan/engine.hpp"
+#include "sources/sources.hpp"
 
 namespace dsnguard::app {
+
+// sources::discover(options.path, options.no_git), remembered for the process once it succeeds: a scan asks
+// several times (rules, gate, the scan itself) and each call opens the repository (config files, ownership).
+core::Expected<sources::RepoInfo> discover_once(const Options& options);
 
 // Built-in rules plus every --rules file, compiled. Errors are config errors naming file, rule and RE2 error.
 core::Expected<scan::Engine> load_engine(const Options& options);

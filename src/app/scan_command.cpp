@@ -94,7 +94,7 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   if (!engine) {
     return fail_with(err, engine.error());
   }
-  auto info = sources::discover(options.path, options.no_git);
+  auto info = discover_once(options);
   if (!info) {
     return fail_with(err, info.error());
   }

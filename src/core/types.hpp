@@ -56,6 +56,9 @@ struct Rule {
   std::vector<RuleSample> positives;
   std::vector<RuleSample> negatives;
   std::string source_file;  // where the rule came from (for error messages)
+  // Compiled into the binary (config::builtin_rules). The test suite compiles every built-in regex, so scan/
+  // builds them on first use instead of at start-up; user rules are still compiled and checked at load.
+  bool builtin = false;
 };
 
 // Where a fragment came from.

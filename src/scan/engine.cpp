@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "core/fingerprint.hpp"
 #include "dsn/judge.hpp"
@@ -30,29 +31,87 @@ constexpr std::size_t k_multiline_lines = 40;
 // After this many keyword hits in one fragment, the affected rules scan the whole fragment once instead.
 constexpr std::size_t k_hit_limit = 20000;
 
+RE2::Options regex_options()
+{
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  return options;
+}
+
+// An RE2 built on first use, thread-safe (a staged scan of a few files needs few of the rules' regexes; building
+// all of them was a quarter of its start-up). Truthy when the rule has this regex at all. A regex that does not
+// compile matches nothing (RE2 semantics); Engine::compile checks user rules eagerly, so only built-in rules,
+// which the test suite compiles, are ever built lazily.
+class LazyRegex {
+public:
+  LazyRegex() = default;
+  explicit LazyRegex(const std::string& text) : m_state(text.empty() ? nullptr : std::make_unique<State>(text)) {}
+
+  explicit operator bool() const { return m_state != nullptr; }
+  const RE2& operator*() const { return get(); }
+  const RE2* operator->() const { return &get(); }
+  const RE2& get() const
+  {
+    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, regex_options()); });
+    return *m_state->re;
+  }
+
+private:
+  struct State {
+    explicit State(const std::string& t) : text(t) {}
+    const std::string& text;  // the Rule's, owned by Engine::Impl
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+  };
+  std::unique_ptr<State> m_state;
+};
+
 struct CompiledRule {
   const core::Rule* rule = nullptr;
-  std::unique_ptr<RE2> pattern;  // null for path-only rules
-  std::unique_ptr<RE2> path;     // null when the rule applies to every path
-  std::vector<std::unique_ptr<RE2>> allow;
-  int secret_group = 0;  // capture group index of the secret (0 = none)
-  int label_group = 0;   // capture group "key" or "call" (0 = none)
+  LazyRegex pattern;  // empty for path-only rules
+  LazyRegex path;     // empty when the rule applies to every path
+  std::vector<LazyRegex> allow;
+  // Capture group indices, set by Engine::Impl::built(): the secret (0 = none), "key" or "call" (0 = none).
+  mutable int secret_group = 0;
+  mutable int label_group = 0;
+  std::unique_ptr<std::once_flag> groups_once = std::make_unique<std::once_flag>();
   bool multiline = false;
   bool generic = false;
   bool line_local = false;  // no text anchors: a delta scan may skip its unchanged components
 };
 
-core::Expected<std::unique_ptr<RE2>> compile_regex(const core::Rule& rule, const std::string& text, const char* what)
+core::Expected<void> check_regex(const core::Rule& rule, const LazyRegex& re, const char* what)
 {
-  RE2::Options options;
-  options.set_log_errors(false);
-  options.set_max_mem(64 << 20);
-  auto re = std::make_unique<RE2>(text, options);
-  if (!re->ok()) {
+  if (re && !re->ok()) {
     return fail(ErrorCode::config, (rule.source_file.empty() ? std::string("rules") : rule.source_file) + ": rule '"
                                        + rule.id + "': invalid " + what + " regex: " + re->error());
   }
-  return re;
+  return {};
+}
+
+// Resolves the rule's capture group names against its (built) pattern.
+core::Expected<void> resolve_groups(const CompiledRule& cr)
+{
+  const auto& rule = *cr.rule;
+  if (!cr.pattern || !cr.pattern->ok()) {
+    return {};
+  }
+  const auto& names = cr.pattern->NamedCapturingGroups();
+  if (!rule.secret_group.empty()) {
+    const auto it = names.find(rule.secret_group);
+    if (it == names.end()) {
+      return fail(ErrorCode::config, rule.source_file + ": rule '" + rule.id + "': secret_group '" + rule.secret_group
+                                         + "' is not a named group of the pattern");
+    }
+    cr.secret_group = it->second;
+  }
+  for (const char* label : {"key", "call"}) {
+    if (const auto it = names.find(label); it != names.end()) {
+      cr.label_group = it->second;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -72,6 +131,13 @@ struct Engine::Impl {
   {
     return std::any_of(cr.allow.begin(), cr.allow.end(), [&](const auto& re) { return RE2::PartialMatch(text, *re); });
   }
+  // compiled[i] with its pattern built and capture groups resolved (once, thread-safe).
+  const CompiledRule& built(std::size_t i) const
+  {
+    const CompiledRule& cr = compiled[i];
+    std::call_once(*cr.groups_once, [&cr] { (void)resolve_groups(cr); });
+    return cr;
+  }
   // Matches one rule in one window; true when its regex matched at all (even if validation then dropped it).
   bool run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
                 std::vector<RawFinding>& out) const;
@@ -89,29 +155,21 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     const auto& rule = impl->rules[i];
     CompiledRule cr;
     cr.rule = &rule;
-    if (!rule.pattern.empty()) {
-      DSNGUARD_TRY_ASSIGN(cr.pattern, compile_regex(rule, rule.pattern, "pattern"));
-      const auto& names = cr.pattern->NamedCapturingGroups();
-      if (!rule.secret_group.empty()) {
-        const auto it = names.find(rule.secret_group);
-        if (it == names.end()) {
-          return fail(ErrorCode::config, rule.source_file + ": rule '" + rule.id + "': secret_group '"
-                                             + rule.secret_group + "' is not a named group of the pattern");
-        }
-        cr.secret_group = it->second;
-      }
-      for (const char* label : {"key", "call"}) {
-        if (const auto it = names.find(label); it != names.end()) {
-          cr.label_group = it->second;
-        }
-      }
-    }
-    if (!rule.path_pattern.empty()) {
-      DSNGUARD_TRY_ASSIGN(cr.path, compile_regex(rule, rule.path_pattern, "path"));
-    }
+    cr.pattern = LazyRegex(rule.pattern);
+    cr.path = LazyRegex(rule.path_pattern);
     for (const auto& a : rule.allow_patterns) {
-      DSNGUARD_TRY_ASSIGN(auto re, compile_regex(rule, a, "allow"));
-      cr.allow.push_back(std::move(re));
+      cr.allow.emplace_back(a);
+    }
+    if (!rule.builtin) {
+      // User rules: every regex is built and checked now (exit 2 at load, naming file, rule and RE2 error).
+      DSNGUARD_TRY(check_regex(rule, cr.pattern, "pattern"));
+      DSNGUARD_TRY(check_regex(rule, cr.path, "path"));
+      for (const auto& a : cr.allow) {
+        DSNGUARD_TRY(check_regex(rule, a, "allow"));
+      }
+      core::Expected<void> groups;
+      std::call_once(*cr.groups_once, [&] { groups = resolve_groups(cr); });
+      DSNGUARD_TRY(groups);
     }
     cr.multiline = std::find(rule.tags.begin(), rule.tags.end(), "multiline") != rule.tags.end();
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
@@ -146,7 +204,7 @@ bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
                             std::vector<RawFinding>& out) const
 {
   bool any_match = false;
-  const CompiledRule& cr = compiled[rule_index];
+  const CompiledRule& cr = built(rule_index);
   const std::string_view text = window.text();
   const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));

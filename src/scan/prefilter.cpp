@@ -84,7 +84,8 @@ Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(k
     add(m_tables[len - 1], (load(buf) | k_fold) & k_masks[len - 1], index);
   }
   for (std::size_t t = 0; t < 4; ++t) {
-    if (m_tables[t].bits) {
+    if (!m_tables[t].pending.empty()) {
+      build(m_tables[t]);
       m_used.push_back(t);
     }
   }
@@ -92,23 +93,25 @@ Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(k
 
 void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword)
 {
+  table.pending.emplace_back(hash(folded_prefix), keyword);
+}
+
+void Prefilter::build(Table& table) const
+{
+  // By hash, then keyword index: each hash's list comes out sorted and unique.
+  auto& pending = table.pending;
+  std::sort(pending.begin(), pending.end());
+  pending.erase(std::unique(pending.begin(), pending.end()), pending.end());
+  table.bits.reset(static_cast<std::uint64_t*>(std::calloc(k_table_bits / 64, sizeof(std::uint64_t))));
   if (!table.bits) {
-    // calloc: pages of a large zeroed block are only touched where a keyword sets something (startup cost).
-    table.bits.reset(static_cast<std::uint64_t*>(std::calloc(k_table_bits / 64, sizeof(std::uint64_t))));
-    table.bucket.reset(static_cast<std::uint32_t*>(std::calloc(k_table_bits, sizeof(std::uint32_t))));
-    if (!table.bits || !table.bucket) {
-      std::abort();
+    std::abort();
+  }
+  for (std::size_t p = 0; p < pending.size(); ++p) {
+    const auto [h, keyword] = pending[p];
+    if (p == 0 || pending[p - 1].first != h) {
+      table.bits[h >> 6] |= std::uint64_t{1} << (h & 63);
+      table.lists.emplace_back();
     }
-  }
-  const std::uint32_t h = hash(folded_prefix);
-  table.bits[h >> 6] |= std::uint64_t{1} << (h & 63);
-  if (table.bucket[h] == 0) {
-    table.lists.emplace_back();
-    table.bucket[h] = static_cast<std::uint32_t>(table.lists.size());
-  }
-  auto& list = table.lists[table.bucket[h] - 1];
-  if (list.empty() || list.back().keyword != keyword) {
-    // Keywords arrive in index order: lists stay sorted and unique.
     const std::string& kw = m_keywords[keyword];
     unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     unsigned char mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -120,8 +123,16 @@ void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t key
     c.keyword = keyword;
     std::memcpy(&c.folded, buf, 8);
     std::memcpy(&c.mask, mask, 8);
-    list.push_back(c);
+    table.lists.back().push_back(c);
   }
+  table.rank.resize(k_table_bits / 64);
+  std::uint32_t before = 0;
+  for (std::size_t w = 0; w < table.rank.size(); ++w) {
+    table.rank[w] = before;
+    before += static_cast<std::uint32_t>(std::popcount(table.bits[w]));
+  }
+  pending.clear();
+  pending.shrink_to_fit();
 }
 
 void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8,
@@ -131,7 +142,8 @@ void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uin
   if (bit(table.bits.get(), h) == 0) {
     return;
   }
-  for (const Candidate& c : table.lists[table.bucket[h] - 1]) {
+  const std::uint64_t below = table.bits[h >> 6] & ((std::uint64_t{1} << (h & 63)) - 1);
+  for (const Candidate& c : table.lists[table.rank[h >> 6] + static_cast<std::uint32_t>(std::popcount(below))]) {
     if ((folded8 & c.mask) != c.folded) {
       continue;
     }

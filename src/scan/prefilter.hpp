@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dsnguard::scan {
@@ -35,7 +36,7 @@ private:
   // other byte pairs), set one bit of a hashed 256 Ki-bit table per prefix length (3-byte keywords go into the
   // 4-byte table once per possible fourth byte). The scan loop reads 4 bytes per offset, does one table lookup,
   // and compares keywords exactly only where a bit is set.
-  // A keyword in a bucket, with its first min(8, size) bytes folded as above and the mask selecting them: one
+  // A keyword in a hash's list, with its first min(8, size) bytes folded as above and the mask selecting them: one
   // 64-bit comparison rejects almost every non-match before the exact byte comparison.
   struct Candidate {
     std::uint32_t keyword = 0;
@@ -47,10 +48,15 @@ private:
       void operator()(void* p) const;
     };
     std::unique_ptr<std::uint64_t[], Free> bits;     // null when no keyword uses this table
-    std::unique_ptr<std::uint32_t[], Free> bucket;   // hash -> index into lists + 1, or 0
-    std::vector<std::vector<Candidate>> lists;       // keywords per hash, by ascending index
+    // Set bits before each 64-bit word of `bits`: the list of hash h is lists[rank of h among the set bits]. A
+    // dense hash -> list array (1 MiB, written at random places) cost ~500 page faults at every start (a
+    // pre-commit hook's budget is 20 ms, issue 3); this is 16 KiB.
+    std::vector<std::uint32_t> rank;
+    std::vector<std::vector<Candidate>> lists;       // keywords per set bit in hash order, by ascending index
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pending;  // (hash, keyword) until build()
   };
   void add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword);
+  void build(Table& table) const;
   void verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8, const unsigned char* data,
               std::size_t n, std::size_t i, std::vector<Hit>& hits) const;
 

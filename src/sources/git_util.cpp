@@ -1,9 +1,35 @@
 #include "sources/git_util.hpp"
 
+#include <dlfcn.h>
+
+#include <atomic>
 #include <cstdlib>
 
 #include <cstdio>
 #include <mutex>
+
+namespace {
+
+// True only while ensure_libgit2() runs git_libgit2_init().
+std::atomic<bool> g_in_libgit2_init{false};
+
+}  // namespace
+
+// Debian's libgit2 is built with mbedTLS and parses the whole system CA bundle (~140 certificates, PEM + base64)
+// inside git_libgit2_init(): a third of a pre-commit hook's start-up (issue 3: <= 20 ms). dsnguard never opens a
+// network transport, so that one load is skipped: this definition in the executable takes precedence over
+// libmbedx509's for libgit2's call, returns "no certificate added" during the init only, and forwards every
+// other call (e.g. GIT_OPT_SET_SSL_CERT_LOCATIONS) to the real parser. With an OpenSSL-built libgit2 it is never
+// called. Without the bundle a TLS handshake would fail certificate verification (fails closed).
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path)
+{
+  if (g_in_libgit2_init.load(std::memory_order_acquire)) {
+    return 0;
+  }
+  using ParseFile = int (*)(void*, const char*);
+  static const auto real = reinterpret_cast<ParseFile>(::dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
+  return real != nullptr ? real(chain, path) : -1;
+}
 
 namespace dsnguard::sources {
 
@@ -11,7 +37,9 @@ void ensure_libgit2()
 {
   static std::once_flag once;
   std::call_once(once, [] {
+    g_in_libgit2_init.store(true, std::memory_order_release);
     git_libgit2_init();  // never shut down: handles may live until exit
+    g_in_libgit2_init.store(false, std::memory_order_release);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     // The object cache (default 256 MiB) only ever helps the tree walk, which reads each tree once; a smaller
     // cache keeps the history scan's peak RSS low (issue 3 budget: 300 MB on git/git).

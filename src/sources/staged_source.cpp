@@ -47,8 +47,8 @@ public:
       head_tree.reset(reinterpret_cast<git_tree*>(raw));
     }  // unborn HEAD (first commit): compare with nothing, every entry is added
     std::vector<Change> changes;
-    IndexFile file = head_tree ? read_index_file(m_index_path) : IndexFile{};
-    if (file.ok && !file.cache_tree.empty()) {
+    IndexFile file = head_tree ? IndexFile::read(m_index_path) : IndexFile{};
+    if (file.ok() && file.has_cache_tree()) {
       changes = changes_with_cache_tree(file, head_tree.get(), sink);
     } else {
       git_index* raw = nullptr;
@@ -93,65 +93,66 @@ private:
   }
 
   // Fast path (what `git diff-index --cached` does): directories whose cache-tree id equals HEAD's tree there
-  // are unchanged and skipped; only entries under invalidated directories are compared with HEAD.
+  // are unchanged, and the index entries under them are skipped by count; only entries under invalidated
+  // directories are compared with HEAD.
   std::vector<Change> changes_with_cache_tree(const IndexFile& index, git_tree* head, core::FragmentSink& sink)
   {
-    const auto& cache = index.cache_tree;
-    std::unordered_map<std::string, bool> unchanged;  // directory -> cache-tree matches HEAD
-    const auto is_unchanged = [&](const std::string& dir) {
+    // Directory -> how many index entries to skip (its cache-tree node is valid and matches HEAD), or 0.
+    std::unordered_map<std::string, std::size_t> unchanged;
+    // Called at the first entry under `dir` (position `first`): entries are sorted, so that directory's entries
+    // are the range [first, first + entry_count). The range is checked, so a stale cache tree only costs speed.
+    const auto skip_count = [&](const std::string& dir, std::size_t first) -> std::size_t {
       if (const auto it = unchanged.find(dir); it != unchanged.end()) {
         return it->second;
       }
-      bool same = false;
-      if (const auto c = cache.find(dir); c != cache.end()) {
-        if (dir.empty()) {
-          same = git_oid_equal(&c->second, git_tree_id(head)) != 0;
-        } else if (git_tree_entry* e = nullptr; git_tree_entry_bypath(&e, head, dir.c_str()) == 0) {
-          same = git_tree_entry_type(e) == GIT_OBJECT_TREE && git_oid_equal(&c->second, git_tree_entry_id(e)) != 0;
-          git_tree_entry_free(e);
+      std::size_t count = 0;
+      const auto node = index.tree(dir);
+      if (node && node->entry_count > 0) {
+        bool same = false;
+        const git_oid* id = head_tree_id(head, dir);
+        same = id != nullptr && git_oid_equal(&node->id, id) != 0;
+        const auto n = static_cast<std::size_t>(node->entry_count);
+        const std::string prefix = dir.empty() ? std::string() : dir + "/";
+        const auto under = [&](std::size_t i) { return index.path(i).substr(0, prefix.size()) == prefix; };
+        if (same && first + n <= index.size() && under(first + n - 1)
+            && (first + n == index.size() || !under(first + n))) {
+          count = n;
         }
       }
-      unchanged.emplace(dir, same);
-      return same;
+      unchanged.emplace(dir, count);
+      return count;
     };
     std::vector<Change> changes;
     std::vector<std::string> changed_dirs;
-    std::string skip_prefix = "\x01";  // an unchanged directory + "/" whose entries are being skipped
-    bool conflicts = false;
-    for (const auto& e : index.entries) {
-      conflicts |= e.stage > 0;
-      if (e.path.compare(0, skip_prefix.size(), skip_prefix) == 0) {
-        continue;
-      }
-      const std::string path(e.path);
+    std::size_t i = 0;
+    while (i < index.size()) {
+      const IndexFileEntry e = index.entry(i);
       // The outermost unchanged ancestor decides; check from the root down.
-      bool skip = false;
+      std::size_t skip = 0;
       std::size_t from = 0;
       for (;;) {
-        const auto slash = path.find('/', from);
-        const std::string dir = path.substr(0, from == 0 ? 0 : from - 1);
-        if (is_unchanged(dir)) {
-          skip_prefix = dir.empty() ? std::string() : dir + "/";
-          skip = true;
+        const auto slash = e.path.find('/', from);
+        const std::string dir(e.path.substr(0, from == 0 ? 0 : from - 1));
+        skip = skip_count(dir, i);
+        if (skip > 0) {
           break;
         }
         if (changed_dirs.empty() || changed_dirs.back() != dir) {
           changed_dirs.push_back(dir);
         }
-        if (slash == std::string::npos) {
+        if (slash == std::string_view::npos) {
           break;
         }
         from = slash + 1;
       }
-      if (skip) {
-        if (skip_prefix.empty()) {
-          break;  // the whole tree is unchanged
-        }
+      if (skip > 0) {
+        i += skip;
         continue;
       }
       consider(e, head, changes, sink);
+      ++i;
     }
-    if (conflicts) {
+    if (index.has_conflicts()) {
       sink.note(k_conflict_note);
     }
     // Blobs HEAD has under the changed directories but the index no longer has: sources of renames.
@@ -163,6 +164,38 @@ private:
     }
     drop_pure_moves(changes, removed);
     return changes;
+  }
+
+  // The id of HEAD's tree at directory `dir` ("" = root), or null when HEAD has no directory there. Read from
+  // the parent's entry, so only directories whose children are asked about are loaded.
+  const git_oid* head_tree_id(git_tree* head, const std::string& dir)
+  {
+    if (dir.empty()) {
+      return git_tree_id(head);
+    }
+    const auto slash = dir.rfind('/');
+    const git_tree* parent = head_subtree(head, slash == std::string::npos ? std::string() : dir.substr(0, slash));
+    if (parent == nullptr) {
+      return nullptr;
+    }
+    const git_tree_entry* e = git_tree_entry_byname(parent, dir.c_str() + (slash == std::string::npos ? 0 : slash + 1));
+    return e != nullptr && git_tree_entry_type(e) == GIT_OBJECT_TREE ? git_tree_entry_id(e) : nullptr;
+  }
+
+  // HEAD's tree at directory `dir` ("" = root), or null when HEAD has no directory there; looked up once and kept.
+  const git_tree* head_subtree(git_tree* head, const std::string& dir)
+  {
+    if (dir.empty()) {
+      return head;
+    }
+    if (const auto it = m_subtrees.find(dir); it != m_subtrees.end()) {
+      return it->second.get();
+    }
+    git_tree* found = nullptr;
+    if (const git_oid* id = head_tree_id(head, dir); id != nullptr) {
+      git_tree_lookup(&found, git_tree_owner(head), id);
+    }
+    return m_subtrees.emplace(dir, TreePtr(found)).first->second.get();
   }
 
   // Adds `e` to `changes` when HEAD lacks it or holds a different blob there.
@@ -195,20 +228,6 @@ private:
     changes.push_back(std::move(c));
   }
 
-  static bool has_path(const IndexFile& index, std::string_view path)
-  {
-    const auto it = std::lower_bound(index.entries.begin(), index.entries.end(), path,
-                                     [](const IndexFileEntry& e, std::string_view p) { return e.path < p; });
-    return it != index.entries.end() && it->path == path;
-  }
-
-  static bool has_prefix(const IndexFile& index, std::string_view prefix)
-  {
-    const auto it = std::lower_bound(index.entries.begin(), index.entries.end(), prefix,
-                                     [](const IndexFileEntry& e, std::string_view p) { return e.path < p; });
-    return it != index.entries.end() && it->path.substr(0, prefix.size()) == prefix;
-  }
-
   void collect_removed(const IndexFile& index, git_tree* head, const std::string& dir, OidSet& removed)
   {
     TreePtr owned;
@@ -233,11 +252,11 @@ private:
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
       const std::string full = dir.empty() ? git_tree_entry_name(e) : dir + "/" + git_tree_entry_name(e);
       if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-        if (!has_path(index, full)) {
+        if (!index.has_path(full)) {
           removed.insert(*git_tree_entry_id(e));
         }
       } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-        if (!has_prefix(index, full + "/")) {
+        if (!index.has_prefix(full + "/")) {
           collect_removed(index, head, full, removed);  // the whole directory is gone from the index
         }
       }
@@ -341,6 +360,7 @@ private:
 
   StagedOptions m_options;
   std::string m_index_path;
+  std::unordered_map<std::string, TreePtr> m_subtrees;  // head_subtree() results, by directory
 };
 
 }  // namespace

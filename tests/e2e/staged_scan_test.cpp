@@ -2,6 +2,7 @@
 // git names in GIT_INDEX_FILE during `git commit -a` / `git commit <path>`, checked through a real hook.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -160,6 +161,60 @@ TEST(StagedScan, UnchangedDirectoriesAreSkippedNestedChangesAreSeen)
   std::filesystem::copy_file(dir / "a/old.py", dir / "b/copy.py");
   git(dir.path(), {"add", "b/copy.py"});
   EXPECT_EQ(staged(dir.path()).exit_code, 1);
+}
+
+// The cache-tree fast path (index v2/v3) and libgit2's tree-to-index diff (used for index v4) must find the same
+// staged content: deep and shallow edits, new directories, deletions, moves across directories, mode changes.
+TEST(StagedScan, CacheTreeFastPathAgreesWithLibgit2Diff)
+{
+  TempDir dir;
+  git_init(dir.path());
+  for (int d = 0; d < 12; ++d) {
+    for (int f = 0; f < 5; ++f) {
+      std::string path = "d";
+      path.append(std::to_string(d)).append("/s").append(std::to_string(f % 2)).append("/f");
+      path.append(std::to_string(f)).append(".py");
+      std::string text = "value = ";
+      text.append(std::to_string(d * 10 + f)).append("\n");
+      write_file(dir.path(), path, text);
+    }
+  }
+  write_file(dir.path(), "d3/s0/keep.py", "URL = '" + url_with("CommittedMovedPw7") + "'\n");
+  write_file(dir.path(), "d3-x.py", "sorts between d3 and d3/\n");
+  write_file(dir.path(), "top.py", "z = 0\n");
+  git_commit_all(dir.path(), "init");
+
+  write_file(dir.path(), "d1/s1/f1.py", "value = 11\nURL = '" + url_with("DeepEditPw1") + "'\n");
+  write_file(dir.path(), "top.py", "z = 0\nURL = '" + url_with("TopEditPw2") + "'\n");
+  write_file(dir.path(), "new/dir/n.py", "URL = '" + url_with("NewDirPw3") + "'\n");
+  write_file(dir.path(), "d3-x.py", "sorts between d3 and d3/\nURL = '" + url_with("SiblingPw4") + "'\n");
+  git(dir.path(), {"add", "-A"});
+  git(dir.path(), {"rm", "-q", "d5/s0/f0.py"});
+  git(dir.path(), {"mv", "d3/s0/keep.py", "d7/moved.py"});
+  git(dir.path(), {"update-index", "--chmod=+x", "d9/s0/f2.py"});
+
+  const auto fast = staged(dir.path());
+  git(dir.path(), {"update-index", "--index-version", "4"});
+  const auto slow = staged(dir.path());
+  ASSERT_EQ(fast.exit_code, 1) << fast.err;
+  EXPECT_EQ(slow.exit_code, fast.exit_code) << slow.err;
+  const auto summary = [](const json& report) {
+    std::vector<std::string> out;
+    for (const auto& f : report["findings"]) {
+      out.push_back(f["path"].get<std::string>() + ":" + std::to_string(f["line"].get<int>()) + ":"
+                    + f["rule"].get<std::string>());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto found = summary(fast.report);
+  ASSERT_EQ(found.size(), 4u) << fast.report.dump(2);
+  EXPECT_EQ(found[0].rfind("d1/s1/f1.py:2:", 0), 0u);
+  EXPECT_EQ(found[1].rfind("d3-x.py:2:", 0), 0u);
+  EXPECT_EQ(found[2].rfind("new/dir/n.py:1:", 0), 0u);
+  EXPECT_EQ(found[3].rfind("top.py:2:", 0), 0u);
+  EXPECT_EQ(summary(slow.report), found);
+  EXPECT_EQ(slow.report["summary"]["files_scanned"], fast.report["summary"]["files_scanned"]);
 }
 
 TEST(StagedScan, UnbornHeadAndNewEnvFile)

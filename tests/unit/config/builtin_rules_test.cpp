@@ -7,6 +7,39 @@
 namespace dsnguard::config {
 namespace {
 
+// The scan loads the rules without their samples (half the JSON): every other field must be identical.
+TEST(BuiltinRules, ForScanAreTheSameRulesWithoutSamples)
+{
+  auto full = builtin_rules();
+  auto lean = builtin_rules_for_scan();
+  ASSERT_TRUE(full.has_value()) << full.error().message;
+  ASSERT_TRUE(lean.has_value()) << lean.error().message;
+  ASSERT_EQ(full->size(), lean->size());
+  std::size_t with_samples = 0;
+  for (std::size_t i = 0; i < full->size(); ++i) {
+    const auto& a = (*full)[i];
+    const auto& b = (*lean)[i];
+    with_samples += !a.positives.empty() || !a.negatives.empty();
+    EXPECT_TRUE(b.positives.empty() && b.negatives.empty()) << b.id;
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.description, b.description) << a.id;
+    EXPECT_EQ(a.kind, b.kind) << a.id;
+    EXPECT_EQ(a.pattern, b.pattern) << a.id;
+    EXPECT_EQ(a.secret_group, b.secret_group) << a.id;
+    EXPECT_EQ(a.keywords, b.keywords) << a.id;
+    EXPECT_EQ(a.path_pattern, b.path_pattern) << a.id;
+    EXPECT_EQ(a.validator, b.validator) << a.id;
+    EXPECT_EQ(a.severity, b.severity) << a.id;
+    EXPECT_EQ(a.confidence, b.confidence) << a.id;
+    EXPECT_EQ(a.fix, b.fix) << a.id;
+    EXPECT_EQ(a.tags, b.tags) << a.id;
+    EXPECT_EQ(a.allow_patterns, b.allow_patterns) << a.id;
+    EXPECT_EQ(a.source_file, b.source_file) << a.id;
+    EXPECT_TRUE(a.builtin && b.builtin) << a.id;
+  }
+  EXPECT_EQ(with_samples, full->size());
+}
+
 TEST(BuiltinRules, LoadAndAreWellFormed)
 {
   auto rules = builtin_rules();

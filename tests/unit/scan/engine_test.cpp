@@ -80,6 +80,61 @@ TEST(EngineCompile, BadPathAndAllowRegexesAreReported)
   EXPECT_FALSE(Engine::compile({a}).has_value());
 }
 
+// Built-in rules build their regexes on first use; this is the check that stands in for the eager one: every
+// built-in regex compiles and every secret_group names a group, exactly as a user rule file is checked at load.
+TEST(EngineCompile, EveryBuiltinRuleCompilesWhenCheckedEagerly)
+{
+  auto rules = config::builtin_rules();
+  ASSERT_TRUE(rules.has_value());
+  ASSERT_FALSE(rules->empty());
+  for (auto& r : *rules) {
+    EXPECT_TRUE(r.builtin) << r.id;
+    r.builtin = false;
+  }
+  auto e = Engine::compile(*rules);
+  EXPECT_TRUE(e.has_value()) << (e ? "" : e.error().message);
+}
+
+TEST(EngineCompile, UserRulesAreCheckedAtLoadBuiltinOnesOnFirstUse)
+{
+  auto user = rule("broken-rule", "postgres(");
+  EXPECT_FALSE(Engine::compile({user}).has_value());
+  auto builtin = user;
+  builtin.builtin = true;  // never shipped broken (test above); if it were, it would match nothing, not crash
+  builtin.keywords = {"postgres"};
+  auto e = Engine::compile({builtin});
+  ASSERT_TRUE(e.has_value());
+  core::Fragment f;
+  f.bytes = "postgres(";
+  f.origin.path = "a.txt";
+  EXPECT_TRUE(e->scan(f).empty());
+}
+
+TEST(EngineScan, LazyRegexesAreSafeAcrossThreads)
+{
+  auto rules = config::builtin_rules();
+  ASSERT_TRUE(rules.has_value());
+  auto e = Engine::compile(*rules);
+  ASSERT_TRUE(e.has_value());
+  const std::string text = "DATABASE_URL = 'postgresql://app:Xk9pQ2mZ@db.acme.io:5432/orders'\n";
+  std::vector<std::size_t> counts(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < counts.size(); ++t) {
+    threads.emplace_back([&, t] {
+      core::Fragment f;
+      f.bytes = text;
+      f.origin.path = "app/settings.py";
+      counts[t] = secrets(e->scan(f)).size();
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (const auto c : counts) {
+    EXPECT_EQ(c, 1u);
+  }
+}
+
 TEST(EngineScan, FindingFieldsForAUri)
 {
   const std::string text = "# settings\nDATABASE_URL = 'postgresql+asyncpg://app:p%40ss9Kq@db.acme.io:5433/orders?sslmode=require'\n";
