@@ -112,6 +112,25 @@ bool provably_clean(std::string_view bytes, const std::vector<core::DeltaPiece>&
   return hot->rule != rule || hot->to <= base_from;
 }
 
+const Component* exact_twin(const std::vector<core::DeltaPiece>& pieces, const BlobMemo& base, std::size_t rule,
+                            std::size_t from, std::size_t to)
+{
+  const auto it = piece_at(pieces, from);
+  if (it == pieces.end() || !it->copy || to > it->offset + it->size) {
+    return nullptr;
+  }
+  const std::size_t base_from = from - it->offset + it->base_offset;
+  const std::size_t base_to = to - it->offset + it->base_offset;
+  const auto twin = std::lower_bound(base.hot.begin(), base.hot.end(), std::make_pair(rule, base_from),
+                                     [](const Component& c, const std::pair<std::size_t, std::size_t>& k) {
+                                       return std::tie(c.rule, c.from) < std::tie(k.first, k.second);
+                                     });
+  if (twin == base.hot.end() || twin->rule != rule || twin->from != base_from || twin->to != base_to) {
+    return nullptr;
+  }
+  return &*twin;
+}
+
 bool pattern_is_line_local(std::string_view pattern)
 {
   bool multiline = false;

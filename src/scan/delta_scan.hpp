@@ -16,6 +16,8 @@
 //    match means the component has none either.
 // Everything a finding is built from (validation, judgement, inline markers) only runs on components that
 // matched, which are never skipped. Skipped components leave nothing to skip in the blob's own children either.
+// A component that matched is not matched again when it is an exact twin of a base component (same bytes, same
+// rule, same path): its validated matches are reused, moved to the new offsets.
 
 #include <memory>
 #include <string>
@@ -23,15 +25,17 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "scan/findings.hpp"
 #include "scan/prefilter.hpp"
 
 namespace dsnguard::scan {
 
-// One rule's merged windows [from, to) in a blob.
+// One rule's merged windows [from, to) in a blob, with the validated matches found there (fragment offsets).
 struct Component {
   std::size_t rule = 0;
   std::size_t from = 0;
   std::size_t to = 0;
+  std::vector<RawFinding> found;
 };
 
 // What the engine keeps of a scanned blob for its delta children.
@@ -40,7 +44,9 @@ public:
   std::vector<Prefilter::Hit> hits;  // every keyword hit of the blob (complete: the blob was not flooded)
   std::vector<Component> hot;        // components whose rule regex matched at least once, by (rule, from)
   std::vector<bool> path_ok;         // the rules that applied to the blob's path
+  std::string path;                  // the path the blob was scanned as (validation depends on it)
   std::size_t skipped = 0;           // components not matched because provably clean (for tests and timing)
+  std::size_t reused = 0;            // components whose matches were taken from an exact twin in the base
 };
 
 // Every keyword hit of `bytes`, the content of a delta whose base left `base_hits`, in Prefilter::find order:
@@ -54,6 +60,12 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
 // call it only for rules whose pattern is line-local and with a base that used the same rules.
 bool provably_clean(std::string_view bytes, const std::vector<core::DeltaPiece>& pieces, const BlobMemo& base,
                     std::size_t rule, std::size_t from, std::size_t to);
+
+// The base component that is an exact twin of component [from, to) of `rule` (the same bytes: the range lies in
+// one copied run and maps onto a hot base component's exact range), or null. Its matches, validated for the same
+// path, are this component's matches moved by from - twin.from.
+const Component* exact_twin(const std::vector<core::DeltaPiece>& pieces, const BlobMemo& base, std::size_t rule,
+                            std::size_t from, std::size_t to);
 
 // True when `pattern` (RE2 syntax) has no anchor that depends on where the text starts or ends: no \A, \z, and
 // ^ / $ only when the whole pattern is in multi-line mode ((?m) flags at its start).

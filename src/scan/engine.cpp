@@ -267,11 +267,13 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
   // A git delta against a blob scanned before: its hits come mostly from the base's memo (delta_scan.hpp).
   core::DeltaContext* delta = fragment.delta;
   const BlobMemo* base = nullptr;
+  bool same_path = false;  // the base was validated for this very path: its matches can be reused
   if (delta != nullptr && !delta->pieces.empty() && delta->base != nullptr) {
     base = dynamic_cast<const BlobMemo*>(delta->base);
     if (base != nullptr && base->path_ok != path_ok) {
       base = nullptr;
     }
+    same_path = base != nullptr && base->path == fragment.origin.path;
   }
   auto hits = base != nullptr ? derive_hits(*impl.prefilter, bytes, delta->pieces, base->hits)
                               : impl.prefilter->find(bytes, k_hit_limit);
@@ -284,6 +286,7 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
   if (delta != nullptr && delta->memo != nullptr && !flooded) {
     memo = std::make_unique<BlobMemo>();
     memo->path_ok = path_ok;
+    memo->path = fragment.origin.path;
   }
   for (const std::size_t i : impl.keywordless) {
     if (path_ok[i]) {
@@ -334,9 +337,27 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
         }
         continue;
       }
+      if (base != nullptr && same_path) {
+        if (const Component* twin = exact_twin(delta->pieces, *base, i, from, to)) {
+          const std::size_t first = raw.size();
+          for (RawFinding r : twin->found) {
+            r.start = r.start - twin->from + from;
+            r.end = r.end - twin->from + from;
+            r.secret_start = r.secret_start - twin->from + from;
+            r.secret_end = r.secret_end - twin->from + from;
+            raw.push_back(std::move(r));
+          }
+          if (memo) {
+            memo->hot.push_back({i, from, to, {raw.begin() + static_cast<std::ptrdiff_t>(first), raw.end()}});
+            ++memo->reused;
+          }
+          continue;
+        }
+      }
       const Window window(bytes, from, to);
+      const std::size_t first = raw.size();
       if (impl.run_rule(i, window, fragment, raw) && memo) {
-        memo->hot.push_back({i, from, to});
+        memo->hot.push_back({i, from, to, {raw.begin() + static_cast<std::ptrdiff_t>(first), raw.end()}});
       }
     }
   }

@@ -159,6 +159,7 @@ TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChains)
 {
   std::mt19937 rng(11);
   std::size_t skipped = 0;
+  std::size_t reused = 0;
   std::size_t findings = 0;
   for (int round = 0; round < 150; ++round) {
     const std::string path = round % 5 == 0 ? ".env.production" : round % 7 == 0 ? ".pgpass" : "app/settings.py";
@@ -183,12 +184,36 @@ TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChains)
       findings += full.size();
       ASSERT_NE(next, nullptr);
       skipped += dynamic_cast<const BlobMemo&>(*next).skipped;
+      reused += dynamic_cast<const BlobMemo&>(*next).reused;
       memo = std::move(next);
       base = blob;
     }
   }
   EXPECT_GT(findings, 100u);
-  EXPECT_GT(skipped, 100u);  // the point of it: unchanged matching regions are not matched again
+  EXPECT_GT(skipped, 100u);  // the point of it: unchanged regions are not matched again
+  EXPECT_GT(reused, 100u);   // nor are unchanged regions that matched
+}
+
+TEST(DeltaScan, MatchesOfATwinAreReusedOnlyForTheSamePath)
+{
+  // Unquoted assignment values are judged differently in code and in config files: a delta under another path
+  // must validate again (the result equals its own full scan either way).
+  const std::string base = "x\nPGPASSWORD=Zk39dk2LqP\ny\n";
+  for (const char* other : {"deploy.sh", "settings.py", ".env"}) {
+    std::unique_ptr<core::ScanMemo> memo;
+    core::DeltaContext root;
+    root.memo = &memo;
+    scan(base, ".env", &root);
+    core::DeltaContext context;
+    context.pieces = {{0, base.size(), 0, true}};
+    context.base = memo.get();
+    std::unique_ptr<core::ScanMemo> next;
+    context.memo = &next;
+    EXPECT_EQ(keys(scan(base, other, &context)), keys(scan(base, other, nullptr))) << other;
+    if (next && std::string(other) != ".env") {
+      EXPECT_EQ(dynamic_cast<const BlobMemo&>(*next).reused, 0u) << other;
+    }
+  }
 }
 
 TEST(DeltaScan, ABaseScannedForAnotherPathIsNotUsed)
