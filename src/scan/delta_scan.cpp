@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "scan/window.hpp"
+
 namespace dsnguard::scan {
 
 namespace {
@@ -62,16 +64,7 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       dirty.emplace_back(from, std::min(n, p.offset + reach));
     }
   }
-  std::sort(dirty.begin(), dirty.end());
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
-  for (const auto& d : dirty) {
-    if (!merged.empty() && d.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, d.second);
-    } else {
-      merged.push_back(d);
-    }
-  }
-  for (const auto& [from, to] : merged) {
+  for (const auto& [from, to] : merge_ranges(std::move(dirty))) {
     if (to <= from) {
       continue;
     }

@@ -319,17 +319,8 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
     if (list.empty()) {
       continue;
     }
-    std::sort(list.begin(), list.end());
-    // Merge overlapping windows so each byte is matched once per rule.
-    std::vector<std::pair<std::size_t, std::size_t>> merged;
-    for (const auto& w : list) {
-      if (!merged.empty() && w.first <= merged.back().second) {
-        merged.back().second = std::max(merged.back().second, w.second);
-      } else {
-        merged.push_back(w);
-      }
-    }
-    for (const auto& [from, to] : merged) {
+    // Overlapping windows merged, so each byte is matched once per rule.
+    for (const auto& [from, to] : merge_ranges(std::move(list))) {
       if (base != nullptr && impl.compiled[i].line_local
           && provably_clean(bytes, delta->pieces, *base, i, from, to)) {
         if (memo) {

@@ -55,6 +55,20 @@ std::size_t Window::raw_offset(std::size_t i) const
   return m_from + m_map[std::min(i, m_map.size() - 1)];
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges)
+{
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  for (const auto& r : ranges) {
+    if (!merged.empty() && r.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, r.second);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  return merged;
+}
+
 std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
                                                   std::size_t back, std::size_t forward)
 {

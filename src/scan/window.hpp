@@ -28,6 +28,9 @@ private:
   std::vector<std::uint32_t> m_map;  // raw index (relative to m_from) of each unescaped byte, plus the end
 };
 
+// Sorts byte ranges [first, second) and merges the ones that overlap or touch.
+std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges);
+
 // The byte range to scan around a hit at `offset`: from the start of its line (at most `back` bytes before) to
 // the end of the line `extra_lines` lines later (at most `forward` bytes after).
 std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
