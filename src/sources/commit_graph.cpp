@@ -128,6 +128,7 @@ CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& start
     g.index.emplace(id, idx);
     g.ids.push_back(id);
     g.times.push_back(git_commit_time(commit.get()));
+    g.trees.push_back(*git_commit_tree_id(commit.get()));
     parent_ids.emplace_back();
     if (shallow.count(id)) {
       g.truncated = true;

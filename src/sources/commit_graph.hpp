@@ -46,6 +46,7 @@ core::Expected<std::vector<Tip>> collect_tips(git_repository* repo, std::vector<
 struct CommitGraph {
   std::vector<git_oid> ids;
   std::vector<std::int64_t> times;
+  std::vector<git_oid> trees;                       // root tree of each commit
   std::vector<std::vector<std::uint32_t>> parents;  // indices into ids (parents outside the walk omitted)
   std::vector<std::uint32_t> order;                 // parents before children ("history order")
   OidMap<std::uint32_t> index;

@@ -357,6 +357,55 @@ public:
     return ok;
   }
 
+  // Like run, without applying deltas: reports each object of the delta tree under each root in depth-first
+  // pre-order with its depth, whole objects (depth 0) as content and deltas as their delta instructions.
+  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn)
+  {
+    z_stream zs{};
+    if (inflateInit(&zs) != Z_OK) {
+      return true;
+    }
+    std::vector<char> out;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
+    bool ok = true;
+    std::size_t since_release = 0;
+    while (ok && !stop.load(std::memory_order_relaxed)) {
+      const std::size_t r = next.fetch_add(1);
+      if (r >= m_roots.size()) {
+        break;
+      }
+      if (++since_release == 1024) {
+        since_release = 0;
+        m_pack.release();
+      }
+      stack.emplace_back(m_roots[r], 0);
+      while (!stack.empty() && ok) {
+        const auto [i, depth] = stack.back();
+        stack.pop_back();
+        const Entry& e = m_entries[i];
+        out.resize(e.size);
+        if (!inflate_to(zs, m_pack.data() + e.data, e.end - e.data, out.data(), out.size())) {
+          continue;  // corrupt: its subtree is left to libgit2
+        }
+        git_oid id{};
+        git_oid_fromraw(&id, raw_id(e.oid_index));
+        if (e.wanted && !fn(id, depth, out.data(), out.size())) {
+          stop = true;
+          ok = false;
+        }
+        for (const auto child : m_children[i]) {
+          stack.emplace_back(child, depth + 1);
+        }
+      }
+      stack.clear();
+      if (out.capacity() > (1u << 20)) {
+        std::vector<char>().swap(out);
+      }
+    }
+    inflateEnd(&zs);
+    return ok;
+  }
+
   std::size_t roots() const { return m_roots.size(); }
   // Raw 20-byte id of the object at .idx position `tag`.
   const unsigned char* raw_id(std::uint32_t tag) const { return m_ids + std::size_t{tag} * 20; }
@@ -430,6 +479,30 @@ bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t
 }
 
 }  // namespace
+
+bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn)
+{
+  for (const auto& base : pack_bases(git_dir)) {
+    Pack pack(base + ".idx", base + ".pack");
+    if (!pack.load(nullptr, k_tree)) {
+      continue;
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads) && t < pack.roots(); ++t) {
+      pool.emplace_back([&] { pack.run_raw(next, stop, fn); });
+    }
+    pack.run_raw(next, stop, fn);
+    for (auto& t : pool) {
+      t.join();
+    }
+    if (stop) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
