@@ -180,32 +180,70 @@ private:
     // Entries listed here already are skipped: their blobs were placed, their subtrees entered at their paths.
     Ranges cover = covered(slot, prefix_id);
     const std::uint32_t n = m_store.entry_count(slot);
-    cover.emplace_back(n, n);
-    std::vector<std::uint32_t> ids;
-    std::uint32_t from = 0;
-    std::string path;
+    std::uint32_t covered_count = 0;
     for (const auto& [cb, ce] : cover) {
-      if (from < cb) {
-        ids.clear();
-        m_store.entries(slot, from, cb, ids);
-        m_resolved += ids.size();
-        for (const std::uint32_t id : ids) {
-          const TreeStore::Entry& e = m_store.entry(id);
-          if (e.kind == TreeStore::Kind::blob) {
-            if (!m_listed.insert(key(prefix_id, id))) {
-              continue;  // this entry was listed here: same blob, same path
-            }
-            ++m_looked;
-            m_add_place(m_store.blob_id(e.target), path_of(prefix_id, prefix, e.name), m_commit);
-          } else if (e.kind == TreeStore::Kind::tree) {
-            const std::uint32_t path_id = path_of(prefix_id, prefix, e.name);
-            path.assign(prefix).append(m_store.name(e.name)).push_back('/');
-            enter(e.target, path_id, path);
+      covered_count += ce - cb;
+    }
+    cover.emplace_back(n, n);
+    std::vector<std::uint32_t> todo;  // ids of the entries to look at, in tree order
+    std::uint32_t from = 0;
+    if (covered_count * 2 >= n) {
+      for (const auto& [cb, ce] : cover) {
+        if (from < cb) {
+          m_store.entries(slot, from, cb, todo);
+        }
+        from = std::max(from, ce);
+      }
+      m_resolved += todo.size();
+    } else {
+      // Mostly unlike its entered delta neighbours (a whole tree, say): read it all and also skip what the last
+      // tree read in full at this prefix had (usually the previous version of the directory).
+      std::vector<std::uint32_t> ids;
+      m_store.entries(slot, 0, n, ids);
+      m_resolved += n;
+      std::vector<std::uint32_t>& last = m_last[prefix_id];
+      const std::uint32_t stamp = next_stamp();
+      for (const std::uint32_t id : last) {
+        m_stamp[id] = stamp;
+      }
+      for (const auto& [cb, ce] : cover) {
+        for (std::uint32_t i = from; i < cb; ++i) {
+          if (m_stamp[ids[i]] != stamp) {
+            todo.push_back(ids[i]);
           }
         }
+        from = std::max(from, ce);
       }
-      from = std::max(from, ce);
+      last = std::move(ids);
     }
+    std::string path;
+    for (const std::uint32_t id : todo) {
+      const TreeStore::Entry& e = m_store.entry(id);
+      if (e.kind == TreeStore::Kind::blob) {
+        if (!m_listed.insert(key(prefix_id, id))) {
+          continue;  // this entry was listed here: same blob, same path
+        }
+        ++m_looked;
+        m_add_place(m_store.blob_id(e.target), path_of(prefix_id, prefix, e.name), m_commit);
+      } else if (e.kind == TreeStore::Kind::tree) {
+        const std::uint32_t path_id = path_of(prefix_id, prefix, e.name);
+        path.assign(prefix).append(m_store.name(e.name)).push_back('/');
+        enter(e.target, path_id, path);
+      }
+    }
+  }
+
+  // A fresh stamp for m_stamp (sized for every entry id).
+  std::uint32_t next_stamp()
+  {
+    if (m_stamp.size() < m_store.entry_total()) {
+      m_stamp.resize(m_store.entry_total(), 0);
+    }
+    if (++m_stamp_now == 0) {
+      std::fill(m_stamp.begin(), m_stamp.end(), 0);
+      m_stamp_now = 1;
+    }
+    return m_stamp_now;
   }
 
   TreeStore& m_store;
@@ -218,7 +256,10 @@ private:
   std::size_t m_looked = 0;    // blob entries not listed at their prefix before
   std::unordered_set<std::uint64_t> m_entered;                 // tree slot << 32 | prefix path id
   KeySet m_listed;                                    // prefix << 32 | entry id of the blobs listed
-  std::unordered_map<std::uint64_t, Ranges> m_marks;  // tree slot << 32 | prefix: its entries listed there
+  std::unordered_map<std::uint64_t, Ranges> m_marks;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_last;  // prefix -> entries of a tree read in full
+  std::vector<std::uint32_t> m_stamp;                                    // entry id -> stamp (membership in m_last)
+  std::uint32_t m_stamp_now = 0;  // tree slot << 32 | prefix: its entries listed there
   std::unordered_map<std::uint64_t, std::uint32_t> m_paths;  // prefix path id << 32 | name id -> path id
 };
 

@@ -519,11 +519,13 @@ bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wa
   return true;
 }
 
-bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+namespace {
+
+bool read_pack_type(const std::string& git_dir, std::uint8_t type, unsigned threads, const PackTreeFn& fn)
 {
   for (const auto& base : pack_bases(git_dir)) {
     Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, k_tree)) {
+    if (!pack.load(nullptr, type)) {
       continue;
     }
     const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size) {
@@ -536,6 +538,18 @@ bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTre
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_tree, threads, fn);
+}
+
+bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_commit, threads, fn);
 }
 
 }  // namespace dsnguard::sources

@@ -33,6 +33,8 @@ using PackTreeFn = std::function<bool(const git_oid& id, const char* data, std::
 // `threads` workers. Trees outside packs (loose, or in a pack this reader cannot parse) are not reported. Returns
 // false when `fn` asked to stop.
 bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
+// The same for commit objects (`fn` receives each commit's id and raw content).
+bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
 
 // Receives one tree of a pack in delta order, on one of several threads: at `depth` 0 a whole tree (`data` is its
 // content), at depth d > 0 a delta (`data` is git's delta instructions) against the tree this thread reported

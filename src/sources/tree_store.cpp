@@ -88,6 +88,7 @@ struct TreeStore::Builder {
     const char* raw = nullptr;  // null: in `assembled` at `offset`
     std::uint32_t offset = 0;
     std::uint32_t size = 0;
+    std::uint64_t hash = 0;
   };
 
   const TreeStore* store = nullptr;
@@ -121,7 +122,7 @@ struct TreeStore::Builder {
     cur->ids.push_back(k_none);
     cur->offs.push_back(done);
     done += static_cast<std::uint32_t>(size);
-    Fresh f{pos, raw, 0, static_cast<std::uint32_t>(size)};
+    Fresh f{pos, raw, 0, static_cast<std::uint32_t>(size), entry_hash(std::string_view(raw, size))};
     if (copy) {
       f.raw = nullptr;
       f.offset = static_cast<std::uint32_t>(assembled.size());
@@ -314,7 +315,7 @@ bool TreeStore::add_pack_tree(const git_oid& id, std::uint32_t depth, const char
   const std::lock_guard<std::mutex> lock(m_mutex);
   for (const auto& f : b.fresh) {
     const char* raw = f.raw != nullptr ? f.raw : b.assembled.data() + f.offset;
-    cur.ids[f.pos] = intern_entry(std::string_view(raw, f.size));
+    cur.ids[f.pos] = intern_entry(std::string_view(raw, f.size), f.hash);
   }
   cur.slot = slot_locked(id);
   cur.ok = true;
@@ -344,11 +345,49 @@ void TreeStore::record(std::uint32_t slot, std::uint32_t base, const Builder& b)
   }
 }
 
-std::uint32_t TreeStore::intern_entry(std::string_view raw)
+std::uint64_t TreeStore::entry_hash(std::string_view raw)
 {
-  if (const auto it = m_entry_index.find(raw); it != m_entry_index.end()) {
-    return it->second;
+  // The entry ends in its 20-byte object id (already uniform); mix in the mode and name bytes (FNV-1a).
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i + 20 < raw.size(); ++i) {
+    h = (h ^ static_cast<unsigned char>(raw[i])) * 0x100000001b3ull;
   }
+  std::uint64_t id = 0;
+  std::memcpy(&id, raw.data() + raw.size() - 20, sizeof id);
+  return (h ^ id) * 0x9e3779b97f4a7c15ull;
+}
+
+std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
+{
+  if ((std::uint64_t{m_entry_count} + 1) * 2 > m_entry_table.size()) {
+    // Grow (load <= 1/2) and reinsert by the stored hash halves.
+    std::vector<std::uint64_t> old = std::move(m_entry_table);
+    m_entry_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
+    const std::size_t mask = m_entry_table.size() - 1;
+    for (const std::uint64_t v : old) {
+      if (v != 0) {
+        const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
+        std::size_t i = static_cast<std::size_t>(entry_hash(std::string_view(e.raw, e.size))) & mask;
+        while (m_entry_table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        m_entry_table[i] = v;
+      }
+    }
+  }
+  const std::size_t mask = m_entry_table.size() - 1;
+  const std::uint64_t tag = hash >> 32;
+  std::size_t i = static_cast<std::size_t>(hash) & mask;
+  for (; m_entry_table[i] != 0; i = (i + 1) & mask) {
+    const std::uint64_t v = m_entry_table[i];
+    if ((v >> 32) == tag) {
+      const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
+      if (e.size == raw.size() && std::memcmp(e.raw, raw.data(), raw.size()) == 0) {
+        return static_cast<std::uint32_t>(v) - 1;
+      }
+    }
+  }
+  const std::size_t free_slot = i;
   if (m_arena_used + raw.size() > m_arena_size) {
     m_arena_size = std::max(k_arena_block, raw.size());
     m_arena.emplace_back(new char[m_arena_size]);
@@ -380,7 +419,7 @@ std::uint32_t TreeStore::intern_entry(std::string_view raw)
     }
     e.target = it->second;
   }
-  m_entry_index.emplace(std::string_view(copy, raw.size()), id);
+  m_entry_table[free_slot] = (tag << 32) | (std::uint64_t{id} + 1);
   return id;
 }
 
@@ -438,7 +477,7 @@ bool TreeStore::ensure(std::uint32_t slot)
     b.add_new(bytes.data(), bytes.size(), true);
   }
   for (const auto& f : b.fresh) {
-    level.ids[f.pos] = intern_entry(std::string_view(b.assembled.data() + f.offset, f.size));
+    level.ids[f.pos] = intern_entry(std::string_view(b.assembled.data() + f.offset, f.size), f.hash);
   }
   record(slot, k_none, b);
   return true;

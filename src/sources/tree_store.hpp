@@ -65,6 +65,7 @@ public:
 
   // "N trees, N distinct entries, N pieces" (for DSNGUARD_TIMING).
   std::string stats() const;
+  std::uint32_t entry_total() const { return m_entry_count; }
   const Entry& entry(std::uint32_t id) const { return m_chunks[id >> k_chunk_bits][id & (k_chunk - 1)]; }
   const std::string& name(std::uint32_t id) const { return m_names[id]; }
   const git_oid& blob_id(std::uint32_t index) const { return m_blob_ids[index]; }
@@ -84,7 +85,8 @@ private:
 
   bool add_pack_tree(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size);
   // Callers hold m_mutex (or run single-threaded).
-  std::uint32_t intern_entry(std::string_view raw);
+  std::uint32_t intern_entry(std::string_view raw, std::uint64_t hash);
+  static std::uint64_t entry_hash(std::string_view raw);
   std::uint32_t intern_name(std::string_view name);
   std::uint32_t slot_locked(const git_oid& id);
   void record(std::uint32_t slot, std::uint32_t base, const Builder& b);
@@ -99,7 +101,8 @@ private:
   // the id under it.
   std::vector<std::unique_ptr<Entry[]>> m_chunks;
   std::uint32_t m_entry_count = 0;
-  std::unordered_map<std::string_view, std::uint32_t> m_entry_index;  // raw bytes -> entry id
+  // Raw bytes -> entry id: open addressing, each slot (hash >> 32) << 32 | (id + 1), 0 when empty.
+  std::vector<std::uint64_t> m_entry_table;
   std::vector<std::unique_ptr<char[]>> m_arena;                       // raw bytes of the entries
   std::size_t m_arena_used = 0;
   std::size_t m_arena_size = 0;
