@@ -7,13 +7,15 @@
 // delta neighbour (its pack delta base, or a tree stored as a delta against it) that was already entered at P has
 // already been listed there (at P, by an earlier visit), so only the other entries are looked at. Consecutive
 // versions of a directory are usually delta neighbours, so a version costs about its changes.
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
 #include <thread>
-#include <unordered_set>
 
 #include "sources/history_index.hpp"
 #include "sources/tree_store.hpp"
@@ -41,6 +43,19 @@ public:
     m_slots[i] = k;
     ++m_size;
     return true;
+  }
+
+  bool contains(std::uint64_t k) const
+  {
+    if (m_slots.empty()) {
+      return false;
+    }
+    for (std::size_t i = slot_of(k); m_slots[i] != k_empty; i = (i + 1) & (m_slots.size() - 1)) {
+      if (m_slots[i] == k) {
+        return true;
+      }
+    }
+    return false;
   }
 
 private:
@@ -117,14 +132,18 @@ private:
   }
 
   // The entries of `slot` already listed at `prefix_id`, as sorted disjoint ranges: those it shares with its
-  // delta base when that was entered here, with its delta children entered here (`m_marks` of the tree), and with
-  // its siblings entered here (`m_marks` of its base, mapped through the inherited pieces). Then marks the base's
-  // entries this tree inherits as listed here.
+  // delta base, its delta children and its siblings (trees with the same base) that were entered here.
   Ranges covered(std::uint32_t slot, std::uint32_t prefix_id)
   {
     Ranges out;
-    if (const auto it = m_marks.find(key(slot, prefix_id)); it != m_marks.end()) {
-      out = it->second;
+    for (const std::uint32_t child : m_store.children(slot)) {
+      if (m_entered.contains(key(child, prefix_id))) {
+        for (const auto& p : m_store.pieces(child)) {
+          if (p.inherited()) {
+            out.emplace_back(p.src, p.src + p.size());
+          }
+        }
+      }
     }
     const std::uint32_t base = m_store.base(slot);
     if (base == TreeStore::k_none) {
@@ -132,35 +151,44 @@ private:
       return out;
     }
     const auto pieces = m_store.pieces(slot);
-    Ranges& base_marks = m_marks[key(base, prefix_id)];
-    if (m_entered.count(key(base, prefix_id))) {
+    if (m_entered.contains(key(base, prefix_id))) {
       for (const auto& p : pieces) {
-        if (p.inherited) {
-          out.emplace_back(p.start, p.start + p.size);
+        if (p.inherited()) {
+          out.emplace_back(p.start, p.start + p.size());
         }
       }
-    } else if (!base_marks.empty()) {
-      merge(base_marks);
-      for (const auto& p : pieces) {
-        if (!p.inherited) {
-          continue;
-        }
-        auto m = std::upper_bound(base_marks.begin(), base_marks.end(), std::make_pair(p.src, UINT32_MAX));
-        if (m != base_marks.begin()) {
-          --m;
-        }
-        for (; m != base_marks.end() && m->first < p.src + p.size; ++m) {
-          const std::uint32_t a = std::max(m->first, p.src);
-          const std::uint32_t b = std::min(m->second, p.src + p.size);
-          if (a < b) {
-            out.emplace_back(p.start + (a - p.src), p.start + (b - p.src));
+      merge(out);
+      return out;
+    }
+    // Siblings: the base's entries they inherit, mapped through this tree's inherited pieces.
+    Ranges& shared = m_scratch;
+    shared.clear();
+    for (const std::uint32_t sibling : m_store.children(base)) {
+      if (sibling != slot && m_entered.contains(key(sibling, prefix_id))) {
+        for (const auto& p : m_store.pieces(sibling)) {
+          if (p.inherited()) {
+            shared.emplace_back(p.src, p.src + p.size());
           }
         }
       }
     }
-    for (const auto& p : pieces) {
-      if (p.inherited) {
-        base_marks.emplace_back(p.src, p.src + p.size);
+    if (!shared.empty()) {
+      merge(shared);
+      for (const auto& p : pieces) {
+        if (!p.inherited()) {
+          continue;
+        }
+        auto m = std::upper_bound(shared.begin(), shared.end(), std::make_pair(p.src, UINT32_MAX));
+        if (m != shared.begin()) {
+          --m;
+        }
+        for (; m != shared.end() && m->first < p.src + p.size(); ++m) {
+          const std::uint32_t a = std::max(m->first, p.src);
+          const std::uint32_t b = std::min(m->second, p.src + p.size());
+          if (a < b) {
+            out.emplace_back(p.start + (a - p.src), p.start + (b - p.src));
+          }
+        }
       }
     }
     merge(out);
@@ -169,7 +197,7 @@ private:
 
   void enter(std::uint32_t slot, std::uint32_t prefix_id, const std::string& prefix)
   {
-    if (!m_entered.insert(key(slot, prefix_id)).second) {
+    if (!m_entered.insert(key(slot, prefix_id))) {
       return;
     }
     if (!m_store.ensure(slot)) {
@@ -254,9 +282,9 @@ private:
   std::size_t m_visits = 0;    // (tree, prefix) pairs entered
   std::size_t m_resolved = 0;  // entries looked at (not skipped as shared with a delta neighbour)
   std::size_t m_looked = 0;    // blob entries not listed at their prefix before
-  std::unordered_set<std::uint64_t> m_entered;                 // tree slot << 32 | prefix path id
+  KeySet m_entered;                                   // tree slot << 32 | prefix path id
   KeySet m_listed;                                    // prefix << 32 | entry id of the blobs listed
-  std::unordered_map<std::uint64_t, Ranges> m_marks;
+  Ranges m_scratch;
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_last;  // prefix -> entries of a tree read in full
   std::vector<std::uint32_t> m_stamp;                                    // entry id -> stamp (membership in m_last)
   std::uint32_t m_stamp_now = 0;  // tree slot << 32 | prefix: its entries listed there
@@ -273,9 +301,30 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
   const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   const auto since = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  store.load_packs(git_dir, threads);
+  const auto peak_mb = [] {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;
+  };
+  const auto now_mb = [] {
+    long pages = 0;
+    long resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) {
+        resident = 0;
+      }
+      std::fclose(f);
+    }
+    return resident * 4 / 1024;
+  };
   if (timing) {
-    std::fprintf(stderr, "timing:   tree store %.3f s (%s)\n", since(), store.stats().c_str());
+    std::fprintf(stderr, "timing:   listing starts, RSS %ld MB\n", now_mb());
+  }
+  store.load_packs(git_dir, threads);
+  ::malloc_trim(0);  // the pack index structures are gone: give their pages back before the walk grows
+  if (timing) {
+    std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                 store.stats().c_str(), now_mb(), peak_mb());
   }
   const std::function<std::uint32_t(std::string_view)> intern = [this](std::string_view path) {
     return intern_path(path);
@@ -298,7 +347,8 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
     walk.commit(*git_commit_tree_id(commit.get()), c);
   }
   if (timing) {
-    std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s)\n", since(), walk.stats().c_str());
+    std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                 walk.stats().c_str(), now_mb(), peak_mb());
   }
 }
 

@@ -164,7 +164,10 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
 
 class Pack {
 public:
-  Pack(const std::string& idx_file, const std::string& pack_file) : m_idx(idx_file), m_pack(pack_file) {}
+  Pack(const std::string& idx_file, const std::string& pack_file)
+      : m_idx(idx_file), m_pack(pack_file), m_pack_file(pack_file)
+  {
+  }
 
   // Parses the index and every object header. Wanted objects: those whose id is in `wanted` (tag = its value),
   // or with `wanted` null every object whose type (after delta resolution) is `type` (tag = its .idx position).
@@ -207,8 +210,13 @@ public:
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
     }
+    std::uint64_t released_at = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       Entry& e = m_entries[i];
+      if (e.offset - released_at > (std::uint64_t{64} << 20)) {
+        m_pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
+        released_at = e.offset;
+      }
       if (e.end > pack_end || e.offset >= e.end) {
         return false;
       }
@@ -365,26 +373,34 @@ public:
     if (inflateInit(&zs) != Z_OK) {
       return true;
     }
+    // Objects are read with pread rather than through the mapping: the trees of a delta tree lie all over the
+    // pack, and the mapped pages they touch would count as resident memory (hundreds of MB on git/git).
+    const int fd = ::open(m_pack_file.c_str(), O_RDONLY | O_CLOEXEC);
+    std::vector<char> in;
     std::vector<char> out;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
-    std::size_t since_release = 0;
     while (ok && !stop.load(std::memory_order_relaxed)) {
       const std::size_t r = next.fetch_add(1);
       if (r >= m_roots.size()) {
         break;
-      }
-      if (++since_release == 1024) {
-        since_release = 0;
-        m_pack.release();
       }
       stack.emplace_back(m_roots[r], 0);
       while (!stack.empty() && ok) {
         const auto [i, depth] = stack.back();
         stack.pop_back();
         const Entry& e = m_entries[i];
+        const unsigned char* data = m_pack.data() + e.data;
+        const std::size_t in_size = e.end - e.data;
+        if (fd >= 0) {
+          in.resize(in_size);
+          if (::pread(fd, in.data(), in_size, static_cast<off_t>(e.data)) != static_cast<ssize_t>(in_size)) {
+            continue;
+          }
+          data = reinterpret_cast<const unsigned char*>(in.data());
+        }
         out.resize(e.size);
-        if (!inflate_to(zs, m_pack.data() + e.data, e.end - e.data, out.data(), out.size())) {
+        if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
           continue;  // corrupt: its subtree is left to libgit2
         }
         git_oid id{};
@@ -401,6 +417,12 @@ public:
       if (out.capacity() > (1u << 20)) {
         std::vector<char>().swap(out);
       }
+      if (in.capacity() > (1u << 20)) {
+        std::vector<char>().swap(in);
+      }
+    }
+    if (fd >= 0) {
+      ::close(fd);
     }
     inflateEnd(&zs);
     return ok;
@@ -436,6 +458,7 @@ private:
 
   Mapping m_idx;
   Mapping m_pack;
+  std::string m_pack_file;
   const unsigned char* m_ids = nullptr;
   std::uint32_t m_count = 0;
   std::vector<Entry> m_entries;         // by pack offset

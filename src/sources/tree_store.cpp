@@ -129,10 +129,10 @@ struct TreeStore::Builder {
       assembled.append(raw, size);
     }
     fresh.push_back(f);
-    if (!pieces.empty() && !pieces.back().inherited && pieces.back().start + pieces.back().size == pos) {
-      ++pieces.back().size;
+    if (!pieces.empty() && !pieces.back().inherited() && pieces.back().start + pieces.back().size() == pos) {
+      pieces.back().grow(1);
     } else {
-      pieces.push_back({pos, 1, static_cast<std::uint32_t>(fresh.size() - 1), false});
+      pieces.emplace_back(pos, 1, static_cast<std::uint32_t>(fresh.size() - 1), false);
     }
   }
 
@@ -146,11 +146,11 @@ struct TreeStore::Builder {
       cur->offs.push_back(base->offs[j] + shift);
     }
     done += base->offs[m] - base->offs[k];
-    if (!pieces.empty() && pieces.back().inherited && pieces.back().start + pieces.back().size == start
-        && pieces.back().src + pieces.back().size == k) {
-      pieces.back().size += m - k;
+    if (!pieces.empty() && pieces.back().inherited() && pieces.back().start + pieces.back().size() == start
+        && pieces.back().src + pieces.back().size() == k) {
+      pieces.back().grow(m - k);
     } else {
-      pieces.push_back({start, m - k, k, true});
+      pieces.emplace_back(start, m - k, k, true);
     }
   }
 
@@ -279,6 +279,30 @@ void TreeStore::load_packs(const std::string& git_dir, unsigned threads)
 {
   read_pack_tree_deltas(git_dir, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
                                                  std::size_t size) { return add_pack_tree(id, depth, data, size); });
+  m_child_start.assign(m_trees.size() + 1, 0);
+  for (const auto& t : m_trees) {
+    if (t.base != k_none) {
+      ++m_child_start[t.base + 1];
+    }
+  }
+  for (std::size_t s = 1; s < m_child_start.size(); ++s) {
+    m_child_start[s] += m_child_start[s - 1];
+  }
+  m_child_list.resize(m_child_start.back());
+  std::vector<std::uint32_t> fill(m_child_start.begin(), m_child_start.end() - 1);
+  for (std::uint32_t s = 0; s < m_trees.size(); ++s) {
+    if (m_trees[s].base != k_none) {
+      m_child_list[fill[m_trees[s].base]++] = s;
+    }
+  }
+}
+
+std::span<const std::uint32_t> TreeStore::children(std::uint32_t slot) const
+{
+  if (slot + 1 >= m_child_start.size()) {
+    return {};  // created after load_packs: no children
+  }
+  return {m_child_list.data() + m_child_start[slot], m_child_start[slot + 1] - m_child_start[slot]};
 }
 
 bool TreeStore::add_pack_tree(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size)
@@ -335,7 +359,7 @@ void TreeStore::record(std::uint32_t slot, std::uint32_t base, const Builder& b)
   t.piece_count = static_cast<std::uint32_t>(b.pieces.size());
   const auto first_new = static_cast<std::uint32_t>(m_new_ids.size());
   for (Piece p : b.pieces) {
-    if (!p.inherited) {
+    if (!p.inherited()) {
       p.src += first_new;
     }
     m_pieces.push_back(p);
@@ -436,12 +460,36 @@ std::uint32_t TreeStore::intern_name(std::string_view name)
 
 std::uint32_t TreeStore::slot_locked(const git_oid& id)
 {
-  const auto [it, fresh] = m_slot.try_emplace(id, static_cast<std::uint32_t>(m_trees.size()));
-  if (fresh) {
-    m_trees.emplace_back();
-    m_trees.back().id = id;
+  const auto hash_of = [](const git_oid& oid) {
+    std::uint64_t h = 0;
+    std::memcpy(&h, oid.id, sizeof h);
+    return static_cast<std::size_t>(h);
+  };
+  if ((m_trees.size() + 1) * 2 > m_slot_table.size()) {
+    std::vector<std::uint32_t> old = std::move(m_slot_table);
+    m_slot_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
+    const std::size_t mask = m_slot_table.size() - 1;
+    for (const std::uint32_t v : old) {
+      if (v != 0) {
+        std::size_t i = hash_of(m_trees[v - 1].id) & mask;
+        while (m_slot_table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        m_slot_table[i] = v;
+      }
+    }
   }
-  return it->second;
+  const std::size_t mask = m_slot_table.size() - 1;
+  std::size_t i = hash_of(id) & mask;
+  for (; m_slot_table[i] != 0; i = (i + 1) & mask) {
+    if (git_oid_equal(&m_trees[m_slot_table[i] - 1].id, &id) != 0) {
+      return m_slot_table[i] - 1;
+    }
+  }
+  m_trees.emplace_back();
+  m_trees.back().id = id;
+  m_slot_table[i] = static_cast<std::uint32_t>(m_trees.size());
+  return m_slot_table[i] - 1;
 }
 
 std::uint32_t TreeStore::slot(const git_oid& id)
@@ -505,11 +553,11 @@ void TreeStore::entries(std::uint32_t slot, std::uint32_t begin, std::uint32_t e
   }
   for (; it != ps.end() && it->start < end; ++it) {
     const std::uint32_t a = std::max(begin, it->start);
-    const std::uint32_t b = std::min(end, it->start + it->size);
+    const std::uint32_t b = std::min(end, it->start + it->size());
     if (a >= b) {
       continue;
     }
-    if (it->inherited) {
+    if (it->inherited()) {
       entries(m_trees[slot].base, it->src + (a - it->start), it->src + (b - it->start), out);
     } else {
       out.insert(out.end(), m_new_ids.begin() + it->src + (a - it->start),

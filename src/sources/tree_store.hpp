@@ -32,13 +32,25 @@ public:
     std::uint32_t target = 0;  // blob id index (blob_id) for blobs, tree slot for trees
     Kind kind = Kind::other;
   };
-  // A run of a tree's entries: [start, start + size) are the base's entries [src, src + size) when `inherited`,
-  // else the entry ids new_ids()[src, src + size).
-  struct Piece {
+  // A run of a tree's entries: [start, start + size()) are the base's entries [src, src + size()) when
+  // inherited(), else the entry ids new_ids()[src, src + size()]. 12 bytes (git/git has 4M of them).
+  class Piece {
+  public:
+    Piece() = default;
+    Piece(std::uint32_t start_, std::uint32_t size, std::uint32_t src_, bool inherited)
+        : start(start_), src(src_), m_size(size | (inherited ? k_inherited : 0u))
+    {
+    }
+    std::uint32_t size() const { return m_size & ~k_inherited; }
+    bool inherited() const { return (m_size & k_inherited) != 0; }
+    void grow(std::uint32_t n) { m_size += n; }
+
     std::uint32_t start = 0;
-    std::uint32_t size = 0;
     std::uint32_t src = 0;
-    bool inherited = false;
+
+  private:
+    static constexpr std::uint32_t k_inherited = 0x80000000u;
+    std::uint32_t m_size = 0;
   };
   static constexpr std::uint32_t k_none = UINT32_MAX;
 
@@ -60,6 +72,8 @@ public:
   // The slot of the delta base the tree's inherited pieces point into (k_none for whole trees).
   std::uint32_t base(std::uint32_t slot) const { return m_trees[slot].base; }
   std::span<const Piece> pieces(std::uint32_t slot) const;
+  // Trees whose delta base is `slot` (trees loaded by load_packs).
+  std::span<const std::uint32_t> children(std::uint32_t slot) const;
   // Appends the entry ids of entries [begin, end) of the tree in `slot` to `out`.
   void entries(std::uint32_t slot, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& out) const;
 
@@ -93,10 +107,12 @@ private:
 
   git_repository* m_repo;
   std::mutex m_mutex;
-  OidMap<std::uint32_t> m_slot;
+  std::vector<std::uint32_t> m_slot_table;  // tree id -> slot + 1: open addressing on the id's first bytes
   std::vector<TreeInfo> m_trees;
   std::vector<Piece> m_pieces;
   std::vector<std::uint32_t> m_new_ids;
+  std::vector<std::uint32_t> m_child_start;  // children of slot s: m_child_list[m_child_start[s] .. [s + 1])
+  std::vector<std::uint32_t> m_child_list;
   // Entries in chunks that never move, under a chunk table sized once: read without the lock by threads that got
   // the id under it.
   std::vector<std::unique_ptr<Entry[]>> m_chunks;
