@@ -213,7 +213,7 @@ public:
     std::uint64_t released_at = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       Entry& e = m_entries[i];
-      if (e.offset - released_at > (std::uint64_t{64} << 20)) {
+      if (e.offset - released_at > (std::uint64_t{16} << 20)) {
         m_pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
         released_at = e.offset;
       }

@@ -279,6 +279,10 @@ void TreeStore::load_packs(const std::string& git_dir, unsigned threads)
 {
   read_pack_tree_deltas(git_dir, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
                                                  std::size_t size) { return add_pack_tree(id, depth, data, size); });
+  // Loading grew these by doubling: drop the slack before the walk adds its own structures.
+  m_trees.shrink_to_fit();
+  m_pieces.shrink_to_fit();
+  m_new_ids.shrink_to_fit();
   m_child_start.assign(m_trees.size() + 1, 0);
   for (const auto& t : m_trees) {
     if (t.base != k_none) {
