@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "core/fingerprint.hpp"
 
@@ -54,6 +55,12 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
   report.findings = std::move(others);
   for (const auto& key : order) {
     auto& g = groups[key];
+    // Findings arrive in whatever order the reader threads finished: sort them so that the line kept for each
+    // occurrence and the finding kept for the group do not depend on it.
+    std::sort(g.begin(), g.end(), [](const core::Finding& a, const core::Finding& b) {
+      return std::tie(a.location.path, a.location.commit, a.location.line, a.location.column, a.rule_id)
+             < std::tie(b.location.path, b.location.commit, b.location.line, b.location.column, b.rule_id);
+    });
     std::vector<core::Occurrence> occ;
     std::set<std::pair<std::string, std::string>> seen;  // (path, blob)
     std::size_t oldest_finding = 0;
@@ -76,7 +83,9 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
         occ.push_back(std::move(o));
       }
     }
-    std::stable_sort(occ.begin(), occ.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+    std::sort(occ.begin(), occ.end(), [](const core::Occurrence& a, const core::Occurrence& b) {
+      return std::tie(a.time, a.sequence, a.path, a.blob) < std::tie(b.time, b.sequence, b.path, b.blob);
+    });
     core::Finding kept = std::move(g[oldest_finding]);
     if (!occ.empty() && occ.front().path == kept.location.path) {
       kept.location.commit = occ.front().commit;

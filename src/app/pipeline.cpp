@@ -33,9 +33,12 @@ CollectingSink::CollectingSink(const scan::Engine& engine, std::ostream& err) : 
 core::Visit CollectingSink::fragment(const core::Fragment& fragment)
 {
   auto found = m_engine.scan(fragment);
+  m_files_scanned.fetch_add(1, std::memory_order_relaxed);
+  m_bytes_scanned.fetch_add(fragment.bytes.size(), std::memory_order_relaxed);
+  if (found.empty()) {
+    return core::Visit::next;
+  }
   std::lock_guard<std::mutex> lock(m_mutex);
-  ++m_summary.files_scanned;
-  m_summary.bytes_scanned += fragment.bytes.size();
   for (auto& f : found) {
     m_findings.push_back(std::move(f));
   }
@@ -73,6 +76,8 @@ void CollectingSink::take(core::Report& report)
   report.skipped = std::move(m_skipped);
   const auto notes = report.summary.notes;
   report.summary = m_summary;
+  report.summary.files_scanned += m_files_scanned.exchange(0);
+  report.summary.bytes_scanned += m_bytes_scanned.exchange(0);
   report.summary.notes.insert(report.summary.notes.begin(), notes.begin(), notes.end());
   m_findings.clear();
   m_skipped.clear();

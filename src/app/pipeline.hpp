@@ -2,6 +2,7 @@
 // The steps every reporting command shares: load and compile rules, collect findings from a Source,
 // filter, redact, sort, and write the report where Options says. Internal to app/.
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <ostream>
@@ -36,6 +37,9 @@ private:
   const scan::Engine& m_engine;
   std::ostream& m_err;
   std::mutex m_mutex;
+  // Counted without the lock: readers call fragment() from several threads for every file or blob.
+  std::atomic<std::uint64_t> m_files_scanned{0};
+  std::atomic<std::uint64_t> m_bytes_scanned{0};
   std::vector<core::Finding> m_findings;
   std::vector<core::Skipped> m_skipped;
   core::Summary m_summary;

@@ -3,6 +3,7 @@
 // report handed to reporters. No behaviour beyond small helpers; depends on the standard library only.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,12 +72,39 @@ struct LineRange {
   std::uint32_t last = 0;
 };
 
+// What a scanner leaves behind after scanning one blob, for blobs stored as git deltas against it (history
+// scans). Opaque here: scan/ derives its own type.
+class ScanMemo {
+public:
+  virtual ~ScanMemo() = default;
+};
+
+// A piece of a blob that is stored as a git delta: `size` bytes at `offset` either copied from the base blob at
+// `base_offset` (copy) or inserted by the delta. Pieces are in offset order and cover the blob.
+struct DeltaPiece {
+  std::size_t offset = 0;
+  std::size_t size = 0;
+  std::size_t base_offset = 0;
+  bool copy = false;
+};
+
+// How a fragment's bytes relate to an already scanned blob (the pack reader sets this for history blobs). A
+// scanner may skip the regions it can prove identical, in everything it looks at, to regions of the base that
+// produced nothing; the findings must be exactly those of a full scan.
+struct DeltaContext {
+  std::vector<DeltaPiece> pieces;   // empty when the blob is not a delta (a base of others)
+  const ScanMemo* base = nullptr;   // what scanning the base left (null: base not scanned, scan in full)
+  std::unique_ptr<ScanMemo>* memo = nullptr;  // where the scanner leaves this blob's memo (null: not wanted)
+};
+
 // A view of bytes to scan plus where they came from. The bytes outlive only the visitor call.
 struct Fragment {
   std::string_view bytes;
   Origin origin;
   // When set, only findings that start on these lines are kept (staged and pre-push scans).
   const std::vector<LineRange>* added_lines = nullptr;
+  // When set, `bytes` are exactly a pack object's content described by this context (history scans).
+  DeltaContext* delta = nullptr;
 };
 
 // Where a finding is. Lines and columns are 1-based; columns count bytes.
@@ -101,6 +129,7 @@ struct Occurrence {
   std::uint32_t line = 0;
   std::vector<std::string> refs;  // refs that still reach the introducing commit
   bool at_head = false;           // the path still holds this blob at HEAD
+  std::uint64_t sequence = 0;     // place in history order (parents first): orders occurrences with equal times
 };
 
 // One thing to report.

@@ -9,6 +9,7 @@
 
 #include "core/fingerprint.hpp"
 #include "dsn/judge.hpp"
+#include "scan/delta_scan.hpp"
 #include "scan/findings.hpp"
 #include "scan/prefilter.hpp"
 #include "scan/validate.hpp"
@@ -38,6 +39,7 @@ struct CompiledRule {
   int label_group = 0;   // capture group "key" or "call" (0 = none)
   bool multiline = false;
   bool generic = false;
+  bool line_local = false;  // no text anchors: a delta scan may skip its unchanged components
 };
 
 core::Expected<std::unique_ptr<RE2>> compile_regex(const core::Rule& rule, const std::string& text, const char* what)
@@ -70,7 +72,8 @@ struct Engine::Impl {
   {
     return std::any_of(cr.allow.begin(), cr.allow.end(), [&](const auto& re) { return RE2::PartialMatch(text, *re); });
   }
-  void run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
+  // Matches one rule in one window; true when its regex matched at all (even if validation then dropped it).
+  bool run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
                 std::vector<RawFinding>& out) const;
 };
 
@@ -112,6 +115,7 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     }
     cr.multiline = std::find(rule.tags.begin(), rule.tags.end(), "multiline") != rule.tags.end();
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
+    cr.line_local = pattern_is_line_local(rule.pattern);
     if (rule.kind == core::FindingKind::secret && cr.pattern) {
       if (rule.keywords.empty()) {
         impl->keywordless.push_back(i);
@@ -138,9 +142,10 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
   return Engine(impl);
 }
 
-void Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
+bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
                             std::vector<RawFinding>& out) const
 {
+  bool any_match = false;
   const CompiledRule& cr = compiled[rule_index];
   const std::string_view text = window.text();
   const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
@@ -151,6 +156,7 @@ void Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
                            groups.data(), ngroups)) {
       break;
     }
+    any_match = true;
     const std::size_t mstart = static_cast<std::size_t>(groups[0].data() - text.data());
     const std::size_t mend = mstart + groups[0].size();
     pos = mend > mstart ? mend : mstart + 1;
@@ -182,6 +188,7 @@ void Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
     raw.candidate = std::move(*candidate);
     out.push_back(std::move(raw));
   }
+  return any_match;
 }
 
 std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
@@ -194,12 +201,31 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
   }
   // Windows per rule, from keyword hits.
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows(impl.compiled.size());
-  const auto hits = impl.prefilter->find(bytes, k_hit_limit);
-  const bool flooded = hits.size() >= k_hit_limit;
   std::vector<bool> path_ok(impl.compiled.size(), false);
   for (std::size_t i = 0; i < impl.compiled.size(); ++i) {
     path_ok[i] = impl.compiled[i].pattern && impl.rules[i].kind == core::FindingKind::secret
                  && impl.path_matches(impl.compiled[i], fragment.origin.path);
+  }
+  // A git delta against a blob scanned before: its hits come mostly from the base's memo (delta_scan.hpp).
+  core::DeltaContext* delta = fragment.delta;
+  const BlobMemo* base = nullptr;
+  if (delta != nullptr && !delta->pieces.empty() && delta->base != nullptr) {
+    base = dynamic_cast<const BlobMemo*>(delta->base);
+    if (base != nullptr && base->path_ok != path_ok) {
+      base = nullptr;
+    }
+  }
+  auto hits = base != nullptr ? derive_hits(*impl.prefilter, bytes, delta->pieces, base->hits)
+                              : impl.prefilter->find(bytes, k_hit_limit);
+  const bool flooded = hits.size() >= k_hit_limit;
+  if (flooded) {
+    hits.resize(k_hit_limit);
+    base = nullptr;
+  }
+  std::unique_ptr<BlobMemo> memo;
+  if (delta != nullptr && delta->memo != nullptr && !flooded) {
+    memo = std::make_unique<BlobMemo>();
+    memo->path_ok = path_ok;
   }
   for (const std::size_t i : impl.keywordless) {
     if (path_ok[i]) {
@@ -243,9 +269,22 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
       }
     }
     for (const auto& [from, to] : merged) {
+      if (base != nullptr && impl.compiled[i].line_local
+          && provably_clean(bytes, delta->pieces, *base, i, from, to)) {
+        if (memo) {
+          ++memo->skipped;
+        }
+        continue;
+      }
       const Window window(bytes, from, to);
-      impl.run_rule(i, window, fragment, raw);
+      if (impl.run_rule(i, window, fragment, raw) && memo) {
+        memo->hot.push_back({i, from, to});
+      }
     }
+  }
+  if (memo) {
+    memo->hits = std::move(hits);
+    *delta->memo = std::move(memo);
   }
   auto built = build_findings(std::move(raw), impl.rules, fragment);
   for (auto& f : built) {

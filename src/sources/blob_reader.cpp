@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -143,7 +144,11 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
     }
   };
   // Hands one blob's bytes to the sink. False when the sink asked to stop.
-  const auto deliver = [&](const BlobJob& job, const char* data, std::size_t size) {
+  // Delta-aware scanning (scan/delta_scan.hpp) is on unless DSNGUARD_DELTA_SCAN=0 (for comparing against full
+  // scans: the findings must be identical).
+  const char* delta_env = std::getenv("DSNGUARD_DELTA_SCAN");
+  const bool delta_scan = delta_env == nullptr || std::strcmp(delta_env, "0") != 0;
+  const auto deliver = [&](const BlobJob& job, const char* data, std::size_t size, core::DeltaContext* delta) {
     bytes.fetch_add(size, std::memory_order_relaxed);
     core::Fragment fragment;
     fill(job.tag, fragment);
@@ -153,12 +158,15 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
       return true;
     }
     std::string utf8;  // UTF-16 blobs are scanned as their UTF-8 text
-    util::utf8_view_of_utf16(data, size, utf8);
+    if (util::utf8_view_of_utf16(data, size, utf8)) {
+      delta = nullptr;  // the pack's pieces describe the UTF-16 bytes
+    }
     if (std::memchr(data, '\0', std::min(size, k_binary_probe)) != nullptr) {
       sink.skipped({fragment.origin.path, core::Skipped::Reason::binary, "blob " + oid_hex(job.id)});
       return true;
     }
     fragment.bytes = std::string_view(data, size);
+    fragment.delta = delta_scan ? delta : nullptr;
     return sink.fragment(fragment) != core::Visit::stop;
   };
 
@@ -172,8 +180,9 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
       wanted.emplace(jobs[i].id, i);
     }
     const bool go_on = read_pack_blobs(options.git_dir, wanted, threads, from_pack,
-                                       [&](std::uint32_t i, const char* data, std::size_t size) {
-                                         const bool more = deliver(jobs[i], data, size);
+                                       [&](std::uint32_t i, const char* data, std::size_t size,
+                                           core::DeltaContext* delta) {
+                                         const bool more = deliver(jobs[i], data, size, delta);
                                          done.fetch_add(1, std::memory_order_relaxed);
                                          if (options.progress) {
                                            print_progress();
@@ -219,7 +228,8 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
         }
         const OdbObjectPtr obj(raw_obj);
         done.fetch_add(1, std::memory_order_relaxed);
-        if (!deliver(job, static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()))) {
+        if (!deliver(job, static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()),
+                     nullptr)) {
           stop = true;
         }
       }

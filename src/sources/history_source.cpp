@@ -133,6 +133,7 @@ public:
       o.path = m_index.path(place.path);
       o.blob = oid_hex(m_index.blobs()[place.blob].id);
       o.commit = oid_hex(m_graph.ids[place.commit]);
+      o.sequence = pi;
       git_commit* raw = nullptr;
       if (git_commit_lookup(&raw, m_repo.get(), &m_graph.ids[place.commit]) == 0) {
         const CommitPtr c(raw);

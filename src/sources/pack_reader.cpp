@@ -128,10 +128,29 @@ std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
   return v;
 }
 
-// Applies a git delta to `base`, writing the result into `out`. False on malformed deltas.
-bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d, std::size_t d_size,
-                 std::vector<char>& out)
+// Appends a piece, merging it into the previous one when both are inserts or both copy adjacent base bytes (git
+// splits long copies into 64 KiB instructions).
+void add_piece(std::vector<core::DeltaPiece>& pieces, std::size_t offset, std::size_t size, std::size_t base_offset,
+               bool copy)
 {
+  if (!pieces.empty()) {
+    core::DeltaPiece& last = pieces.back();
+    if (last.copy == copy && (!copy || last.base_offset + last.size == base_offset)) {
+      last.size += size;
+      return;
+    }
+  }
+  pieces.push_back({offset, size, base_offset, copy});
+}
+
+// Applies a git delta to `base`, writing the result into `out` and, when `pieces` is set, which byte ranges were
+// copied from where and which were inserted. False on malformed deltas.
+bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d, std::size_t d_size,
+                 std::vector<char>& out, std::vector<core::DeltaPiece>* pieces)
+{
+  if (pieces != nullptr) {
+    pieces->clear();
+  }
   const unsigned char* p = d;
   const unsigned char* end = d + d_size;
   if (varint(p, end) != base_size) {
@@ -162,12 +181,18 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
         return false;
       }
       std::memcpy(out.data() + o, base + off, len);
+      if (pieces != nullptr) {
+        add_piece(*pieces, o, len, off, true);
+      }
       o += len;
     } else if (op != 0) {
       if (p + op > end || o + op > result_size) {
         return false;
       }
       std::memcpy(out.data() + o, p, op);
+      if (pieces != nullptr) {
+        add_piece(*pieces, o, op, 0, false);
+      }
       p += op;
       o += op;
     } else {
@@ -316,6 +341,8 @@ public:
       return true;
     }
     std::vector<std::vector<char>> level;  // content per depth along the current chain
+    std::vector<std::unique_ptr<core::ScanMemo>> memos;  // what the scanner left per depth (blobs only)
+    core::DeltaContext context;
     std::vector<char> delta;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
@@ -336,8 +363,11 @@ public:
         const Entry& e = m_entries[i];
         if (level.size() <= depth) {
           level.resize(depth + 1);
+          memos.resize(depth + 1);
         }
         std::vector<char>& out = level[depth];
+        memos[depth].reset();
+        context.pieces.clear();
         const unsigned char* in = m_pack.data() + e.data;
         const std::size_t in_size = e.end - e.data;
         if (e.base < 0) {
@@ -350,12 +380,14 @@ public:
           const std::vector<char>& base = level[depth - 1];
           if (!inflate_to(zs, in, in_size, delta.data(), delta.size())
               || !apply_delta(base.data(), base.size(), reinterpret_cast<const unsigned char*>(delta.data()),
-                              delta.size(), out)) {
+                              delta.size(), out, memos[depth - 1] ? &context.pieces : nullptr)) {
             continue;
           }
         }
         if (e.wanted && (done == nullptr || (*done)[e.tag].exchange(1) == 0)) {
-          if (!fn(e.tag, out.data(), out.size())) {
+          context.base = depth > 0 ? memos[depth - 1].get() : nullptr;
+          context.memo = m_children[i].empty() ? nullptr : &memos[depth];
+          if (!fn(e.tag, out.data(), out.size(), &context)) {
             stop = true;
             ok = false;
           }
@@ -365,6 +397,9 @@ public:
         }
       }
       stack.clear();
+      for (auto& memo : memos) {
+        memo.reset();
+      }
       // Buffers keep the capacity of the largest object seen at their depth; let big ones go between roots so
       // that peak memory stays near (chain depth x typical blob size) instead of (depth x largest blob).
       for (auto& buffer : level) {
@@ -596,7 +631,7 @@ bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTre
     if (!pack.load(nullptr, k_tree)) {
       continue;
     }
-    const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size) {
+    const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size, core::DeltaContext*) {
       git_oid id{};
       git_oid_fromraw(&id, pack.raw_id(tag));
       return fn(id, data, size);

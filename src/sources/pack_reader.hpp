@@ -12,12 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "core/types.hpp"
 #include "sources/commit_graph.hpp"
 
 namespace dsnguard::sources {
 
-// Receives one blob's content; called from several threads at once. Return false to stop.
-using PackBlobFn = std::function<bool(std::uint32_t tag, const char* data, std::size_t size)>;
+// Receives one blob's content and how it relates to the blob it is a delta of (the pieces copied from the base
+// and inserted, the memo the scanner left for the base, where to leave this blob's memo: core::DeltaContext).
+// Called from several threads at once. Return false to stop.
+using PackBlobFn = std::function<bool(std::uint32_t tag, const char* data, std::size_t size,
+                                      core::DeltaContext* delta)>;
 
 // For every blob whose id is in `wanted` (id -> caller tag) and that lives in a pack of `git_dir`: calls `fn` once
 // (blobs present in several packs: once in total) and sets done[tag]. Uses `threads` workers. Returns false when
