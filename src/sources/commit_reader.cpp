@@ -22,7 +22,7 @@ bool hex_id(const char* p, const char* line_end, git_oid& out)
 
 }  // namespace
 
-bool parse_commit(const char* data, std::size_t size, CommitInfo& out, bool complete)
+bool parse_commit(const char* data, std::size_t size, CommitInfo& out)
 {
   // libgit2's order: "tree", "parent"*, "author", "committer" on consecutive lines.
   out.parents.clear();
@@ -54,8 +54,8 @@ bool parse_commit(const char* data, std::size_t size, CommitInfo& out, bool comp
     return false;  // libgit2 rejects the commit
   }
   p = line_end + 1;
-  if (!next_line(line_end) || !starts_with(p, line_end, "committer ") || (line_end == end && !complete)) {
-    return false;  // (a cut committer line could end in a cut time)
+  if (!next_line(line_end) || !starts_with(p, line_end, "committer ")) {
+    return false;
   }
   // "<name> <<email>> <seconds> <zone>": the time follows the last '>', after the last '<' (as libgit2 reads it).
   const char* lt = nullptr;
@@ -88,12 +88,9 @@ void CommitReader::load_packs()
   m_bulk = true;
   std::mutex mutex;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  // The headers sit in the first bytes; a longer head is only needed by octopus merges (then libgit2 reads them).
-  constexpr std::size_t k_head = 512;
-  read_pack_commit_heads(git_repository_path(m_repo), k_head, threads,
-                         [&](const git_oid& id, std::uint32_t complete, const char* data, std::size_t size) {
+  read_pack_commits(git_repository_path(m_repo), threads, [&](const git_oid& id, const char* data, std::size_t size) {
     thread_local CommitInfo info;
-    if (!parse_commit(data, size, info, complete != 0)) {
+    if (!parse_commit(data, size, info)) {
       return true;  // libgit2 reads it
     }
     const std::lock_guard<std::mutex> lock(mutex);

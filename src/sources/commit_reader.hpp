@@ -1,9 +1,8 @@
 #pragma once
 // Internal to sources/: reads commits (root tree, parents, committer time) for the commit walk. Starts with one
 // libgit2 lookup per commit; once a walk has looked up `bulk_after` commits it parses every commit of the packs in
-// one pass instead, inflating only the first bytes of each (git/git: 203k lookups took ~4 s, the pass well under
-// one), and keeps libgit2 for commits the packs do not hold whole (deltas, loose) or whose headers it does not
-// parse the way libgit2 does.
+// one pass instead (git/git: 203k lookups took ~4 s, the pass well under one), and keeps libgit2 for commits the
+// packs do not hold or whose headers it does not parse the way libgit2 does.
 
 #include <cstdint>
 #include <string>
@@ -19,10 +18,9 @@ struct CommitInfo {
   std::vector<git_oid> parents;
 };
 
-// Parses the headers of a raw commit object, or of its first bytes when not `complete`. False when they are not
-// in the plain form ("tree", "parent" lines, "author", a "committer" line ending in "<email> <seconds> <zone>")
-// or not all there, so that libgit2 reads that commit instead.
-bool parse_commit(const char* data, std::size_t size, CommitInfo& out, bool complete = true);
+// Parses the headers of a raw commit object. False when they are not in the plain form ("tree", "parent" lines,
+// a "committer" line ending in "<email> <seconds> <zone>"), so that libgit2 reads that commit instead.
+bool parse_commit(const char* data, std::size_t size, CommitInfo& out);
 
 class CommitReader {
 public:

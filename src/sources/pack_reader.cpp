@@ -98,21 +98,6 @@ bool inflate_to(z_stream& zs, const unsigned char* in, std::size_t in_size, char
   return rc == Z_STREAM_END && zs.total_out == out_size;
 }
 
-// Inflates the first `out_size` bytes (or all, when the object is shorter) from [in, in + in_size); returns the
-// number of bytes inflated, 0 on corrupt data.
-std::size_t inflate_head(z_stream& zs, const unsigned char* in, std::size_t in_size, char* out, std::size_t out_size)
-{
-  if (inflateReset(&zs) != Z_OK || out_size == 0) {
-    return 0;
-  }
-  zs.next_in = const_cast<unsigned char*>(in);
-  zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in_size, UINT32_MAX));
-  zs.next_out = reinterpret_cast<unsigned char*>(out);
-  zs.avail_out = static_cast<uInt>(out_size);
-  const int rc = inflate(&zs, Z_SYNC_FLUSH);
-  return rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR ? static_cast<std::size_t>(zs.total_out) : 0;
-}
-
 std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
 {
   std::uint64_t v = 0;
@@ -417,8 +402,7 @@ public:
 
   // Like run, without applying deltas: reports each object of the delta tree under each root in depth-first
   // pre-order with its depth, whole objects (depth 0) as content and deltas as their delta instructions.
-  // With `head` > 0: only whole objects, and only their first `head` bytes (depth = 1 when that is all of it).
-  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn, std::size_t head = 0)
+  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn)
   {
     z_stream zs{};
     if (inflateInit(&zs) != Z_OK) {
@@ -449,23 +433,6 @@ public:
             continue;
           }
           data = reinterpret_cast<const unsigned char*>(in.data());
-        }
-        if (head > 0) {
-          if (e.base >= 0 || !e.wanted) {
-            continue;  // deltas (and what hangs off them) are left to libgit2
-          }
-          out.resize(std::min<std::size_t>(head, e.size));
-          const std::size_t got = inflate_head(zs, data, in_size, out.data(), out.size());
-          if (got != out.size()) {
-            continue;
-          }
-          git_oid id{};
-          git_oid_fromraw(&id, raw_id(e.oid_index));
-          if (!fn(id, got == e.size ? 1 : 0, out.data(), got)) {
-            stop = true;
-            ok = false;
-          }
-          continue;
         }
         out.resize(e.size);
         if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
@@ -571,22 +538,20 @@ bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t
 
 }  // namespace
 
-namespace {
-
-bool read_raw(const std::string& git_dir, std::uint8_t type, std::size_t head, unsigned threads, const PackRawFn& fn)
+bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn)
 {
   for (const auto& base : pack_bases(git_dir)) {
     Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, type)) {
+    if (!pack.load(nullptr, k_tree)) {
       continue;
     }
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < std::max(1u, threads) && t < pack.roots(); ++t) {
-      pool.emplace_back([&] { pack.run_raw(next, stop, fn, head); });
+      pool.emplace_back([&] { pack.run_raw(next, stop, fn); });
     }
-    pack.run_raw(next, stop, fn, head);
+    pack.run_raw(next, stop, fn);
     for (auto& t : pool) {
       t.join();
     }
@@ -595,18 +560,6 @@ bool read_raw(const std::string& git_dir, std::uint8_t type, std::size_t head, u
     }
   }
   return true;
-}
-
-}  // namespace
-
-bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn)
-{
-  return read_raw(git_dir, k_tree, 0, threads, fn);
-}
-
-bool read_pack_commit_heads(const std::string& git_dir, std::size_t head, unsigned threads, const PackRawFn& fn)
-{
-  return read_raw(git_dir, k_commit, std::max<std::size_t>(1, head), threads, fn);
 }
 
 bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
@@ -624,11 +577,13 @@ bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wa
   return true;
 }
 
-bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+namespace {
+
+bool read_pack_type(const std::string& git_dir, std::uint8_t type, unsigned threads, const PackTreeFn& fn)
 {
   for (const auto& base : pack_bases(git_dir)) {
     Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, k_tree)) {
+    if (!pack.load(nullptr, type)) {
       continue;
     }
     const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size, core::DeltaContext*) {
@@ -641,6 +596,18 @@ bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTre
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_tree, threads, fn);
+}
+
+bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_commit, threads, fn);
 }
 
 }  // namespace dsnguard::sources

@@ -50,19 +50,6 @@ TEST(ParseCommit, LeavesUnusualHeadersToLibgit2)
   EXPECT_TRUE(info.parents.empty());
 }
 
-TEST(ParseCommit, AcceptsTheFirstBytesOnlyWhenTheCommitterLineIsWhole)
-{
-  CommitInfo info;
-  const std::string head = "tree " + k_tree + "\nauthor A <a@example.invalid> 100 +0000\n";
-  const std::string cut = head + "committer C <c@example.invalid> 12345";  // of 1234567890
-  EXPECT_FALSE(parse_commit(cut.data(), cut.size(), info, false));
-  EXPECT_TRUE(parse_commit(cut.data(), cut.size(), info, true));  // a whole commit may end without a newline
-  EXPECT_EQ(info.time, 12345);
-  const std::string whole_line = head + "committer C <c@example.invalid> 1234567890 +0000\nmess";
-  ASSERT_TRUE(parse_commit(whole_line.data(), whole_line.size(), info, false));
-  EXPECT_EQ(info.time, 1234567890);
-}
-
 TEST(CommitReader, PackedCommitsWalkLikeLibgit2Lookups)
 {
   test::TempDir dir;
