@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "sources/commit_reader.hpp"
+
 namespace dsnguard::sources {
 
 namespace {
@@ -101,9 +103,11 @@ OidSet read_shallow(const std::string& git_dir)
 }
 
 CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
-                         const OidSet& hidden)
+                         const OidSet& hidden, std::size_t bulk_after)
 {
   CommitGraph g;
+  CommitReader reader(repo, bulk_after);
+  CommitInfo info;
   std::vector<std::vector<git_oid>> parent_ids;
   std::vector<git_oid> stack;
   OidSet missing;
@@ -117,27 +121,24 @@ CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& start
     if (g.index.count(id) || hidden.count(id) || missing.count(id)) {
       continue;
     }
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &id) != 0) {
+    if (!reader.read(id, info)) {
       missing.insert(id);
       g.missing.push_back(oid_hex(id));
       continue;
     }
-    const CommitPtr commit(raw);
     const auto idx = static_cast<std::uint32_t>(g.ids.size());
     g.index.emplace(id, idx);
     g.ids.push_back(id);
-    g.times.push_back(git_commit_time(commit.get()));
+    g.times.push_back(info.time);
+    g.trees.push_back(info.tree);
     parent_ids.emplace_back();
     if (shallow.count(id)) {
       g.truncated = true;
       continue;
     }
-    const unsigned n = git_commit_parentcount(commit.get());
-    for (unsigned i = 0; i < n; ++i) {
-      const git_oid* p = git_commit_parent_id(commit.get(), i);
-      parent_ids.back().push_back(*p);
-      stack.push_back(*p);
+    for (const auto& p : info.parents) {
+      parent_ids.back().push_back(p);
+      stack.push_back(p);
     }
   }
   // Resolve parent indices (parents outside the walk: hidden, missing).
@@ -183,8 +184,11 @@ CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& start
   return g;
 }
 
-OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow)
+OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
+                 std::size_t bulk_after)
 {
+  CommitReader reader(repo, bulk_after);
+  CommitInfo info;
   OidSet seen;
   std::vector<git_oid> stack(starts.begin(), starts.end());
   while (!stack.empty()) {
@@ -193,18 +197,10 @@ OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const
     if (!seen.insert(id).second) {
       continue;
     }
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &id) != 0) {
+    if (!reader.read(id, info) || shallow.count(id)) {
       continue;
     }
-    const CommitPtr commit(raw);
-    if (shallow.count(id)) {
-      continue;
-    }
-    const unsigned n = git_commit_parentcount(commit.get());
-    for (unsigned i = 0; i < n; ++i) {
-      stack.push_back(*git_commit_parent_id(commit.get(), i));
-    }
+    stack.insert(stack.end(), info.parents.begin(), info.parents.end());
   }
   return seen;
 }

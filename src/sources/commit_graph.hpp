@@ -46,6 +46,7 @@ core::Expected<std::vector<Tip>> collect_tips(git_repository* repo, std::vector<
 struct CommitGraph {
   std::vector<git_oid> ids;
   std::vector<std::int64_t> times;
+  std::vector<git_oid> trees;                       // root tree of each commit
   std::vector<std::vector<std::uint32_t>> parents;  // indices into ids (parents outside the walk omitted)
   std::vector<std::uint32_t> order;                 // parents before children ("history order")
   OidMap<std::uint32_t> index;
@@ -57,11 +58,13 @@ struct CommitGraph {
 OidSet read_shallow(const std::string& git_dir);
 
 // Walks from `starts`, not entering commits in `hidden` (nor their ancestors: callers pass a closed set from
-// reachable()). Parents of shallow commits are not followed. Missing commits are recorded, not fatal.
+// reachable()). Parents of shallow commits are not followed. Missing commits are recorded, not fatal. Past
+// `bulk_after` commits, the rest are read by parsing all commits of the packs at once (CommitReader).
 CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
-                         const OidSet& hidden = {});
+                         const OidSet& hidden = {}, std::size_t bulk_after = 2000);
 
 // Every commit reachable from `starts` (inclusive), stopping at shallow commits; missing ones are ignored.
-OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow);
+OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
+                 std::size_t bulk_after = 2000);
 
 }  // namespace dsnguard::sources

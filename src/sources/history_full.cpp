@@ -1,372 +1,294 @@
 // HistoryIndex::add_full: every (blob, path) of every commit's tree, with the first commit (history order) that
-// had it. Trees come from the pack reader (each inflated once along its delta chain, on several threads) instead
-// of one libgit2 lookup per tree, which re-resolves delta chains through a small cache.
+// had it, listed exactly as a recursive walk of each commit's tree in history order would (each (tree, path
+// prefix) entered once, entries in tree order, a subtree's entries before the entries after it).
 //
-// Two passes over the packed trees keep memory small (a repository's trees inflate to hundreds of MB):
-//  1. keep only each tree's subtree entries; walk the commits in history order over them, exactly like a
-//     recursive tree walk (each (tree, path prefix) once), numbering the visits;
-//  2. read the trees again and, for each visit of a tree, turn its blob entries into (blob, path) candidates
-//     keyed by the position the recursive walk would have reached them at; the earliest key per pair wins.
-// Replaying the candidates in key order gives the same blobs, places and order as the recursive walk.
-// Trees missing from the packs (loose objects) are read through libgit2.
+// The walk itself is that recursive walk, over the entry lists of the TreeStore instead of inflated trees. What
+// makes it cheap is skipping what cannot be new: when a tree is entered at prefix P, each entry it shares with a
+// delta neighbour (its pack delta base, or a tree stored as a delta against it) that was already entered at P has
+// already been listed there (at P, by an earlier visit), so only the other entries are looked at. Consecutive
+// versions of a directory are usually delta neighbours, so a version costs about its changes.
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <algorithm>
-#include <cstring>
-#include <deque>
-#include <mutex>
+#include <bit>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
 #include <thread>
-#include <tuple>
 
 #include "sources/history_index.hpp"
-#include "sources/pack_reader.hpp"
+#include "sources/tree_store.hpp"
 
 namespace dsnguard::sources {
 
 namespace {
 
-struct RawEntry {
-  std::uint32_t index = 0;  // position in the tree
-  std::string_view name;
-  git_oid id{};
-  bool tree = false;
-};
-
-// Parses git's tree format into blob and tree entries (gitlinks skipped, as libgit2 types them commits). False on
-// malformed data (then libgit2 decides).
-bool parse_tree(const char* data, std::size_t size, std::vector<RawEntry>& out)
-{
-  out.clear();
-  const char* p = data;
-  const char* end = data + size;
-  std::uint32_t index = 0;
-  while (p < end) {
-    unsigned mode = 0;
-    const char* q = p;
-    while (q < end && *q >= '0' && *q <= '7') {
-      mode = mode * 8 + static_cast<unsigned>(*q - '0');
-      ++q;
-    }
-    if (q == p || q >= end || *q != ' ') {
-      return false;
-    }
-    const char* name = q + 1;
-    const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<std::size_t>(end - name)));
-    if (nul == nullptr || nul == name || end - nul < 21) {
-      return false;
-    }
-    const unsigned kind = mode & 0170000u;
-    if (kind != 0160000u) {
-      RawEntry e;
-      e.index = index;
-      e.name = std::string_view(name, static_cast<std::size_t>(nul - name));
-      git_oid_fromraw(&e.id, reinterpret_cast<const unsigned char*>(nul + 1));
-      e.tree = kind == 0040000u;
-      out.push_back(e);
-    }
-    ++index;
-    p = nul + 21;
-  }
-  return true;
-}
-
-struct Sub {
-  std::uint32_t index = 0;  // entry position in the tree
-  std::uint32_t name = 0;
-  std::uint32_t tree = 0;   // tree slot
-};
-
-// A blob entry of a tree read through libgit2.
-struct LooseBlob {
-  std::uint32_t index = 0;
-  std::uint32_t name = 0;
-  git_oid id{};
-};
-
-struct TreeInfo {
-  git_oid id{};
-  bool loaded = false;
-  bool loose = false;  // read through libgit2: blob entries are in `loose_blobs`
-  std::uint32_t first_sub = 0;
-  std::uint32_t subs = 0;
-  std::uint32_t first_loose = 0;
-  std::uint32_t loose_count = 0;
-  std::vector<std::uint32_t> visits;
-};
-
-// One (tree, prefix) the recursive walk enters.
-struct Visit {
-  std::uint32_t tree = 0;
-  std::uint32_t prefix = 0;  // path id of the directory ("" for the root)
-  std::uint32_t commit = 0;
-  std::uint32_t seq = 0;     // visits started before and including this one
-  std::uint32_t depth = 0;
-  std::uint32_t first_gap = 0;
-  std::uint32_t gaps = 0;
-};
-
-// After the subtree at entry `index` of a visit, the walk has started `last` visits.
-struct Gap {
-  std::uint32_t index = 0;
-  std::uint32_t last = 0;
-};
-
-// The position of a blob entry in the recursive walk: the last visit started before it, deeper visits first (a
-// directory's remaining entries come after its subtree's), then the entry position.
-struct Key {
-  std::uint32_t last = 0;
-  std::uint32_t depth = 0;
-  std::uint32_t index = 0;
-  bool operator<(const Key& o) const
-  {
-    return std::tie(last, o.depth, index) < std::tie(o.last, depth, o.index);
-  }
-};
-
-struct Candidate {
-  git_oid blob{};
-  std::uint32_t path = 0;
-  std::uint32_t commit = 0;
-  Key key;
-};
-
-struct PlaceKey {
-  git_oid blob;
-  std::uint32_t path;
-  bool operator==(const PlaceKey& o) const { return path == o.path && git_oid_equal(&blob, &o.blob) != 0; }
-};
-struct PlaceKeyHash {
-  std::size_t operator()(const PlaceKey& k) const noexcept
-  {
-    return OidHash{}(k.blob) ^ (std::size_t{k.path} * 0x9e3779b97f4a7c15ull);
-  }
-};
-
-class FullLister {
+// A set of 64-bit keys other than UINT64_MAX: open addressing, linear probing (the walk's hot lookup).
+class KeySet {
 public:
-  FullLister(git_repository* repo, std::string git_dir, unsigned threads, const CommitGraph& graph)
-      : m_repo(repo), m_git_dir(std::move(git_dir)), m_threads(threads), m_graph(graph)
+  // True when `k` was not in the set (it is now).
+  bool insert(std::uint64_t k)
   {
+    if ((m_size + 1) * 2 > m_slots.size()) {
+      grow();
+    }
+    std::size_t i = slot_of(k);
+    while (m_slots[i] != k_empty) {
+      if (m_slots[i] == k) {
+        return false;
+      }
+      i = (i + 1) & (m_slots.size() - 1);
+    }
+    m_slots[i] = k;
+    ++m_size;
+    return true;
   }
 
-  // Pass 1 + the walk.
-  template <typename Intern, typename Seen>
-  void walk(std::vector<std::string>& missing, const Intern& intern_path, const Seen& first_visit)
+  bool contains(std::uint64_t k) const
   {
-    read_pack_trees(m_git_dir, m_threads, [this](const git_oid& id, const char* data, std::size_t size) {
-      std::vector<RawEntry>& entries = scratch();
-      if (!parse_tree(data, size, entries)) {
-        return true;
-      }
-      const std::lock_guard<std::mutex> lock(m_mutex);
-      const std::uint32_t slot = tree_slot(id);
-      if (m_trees[slot].loaded) {
-        return true;
-      }
-      m_trees[slot].loaded = true;
-      m_trees[slot].first_sub = static_cast<std::uint32_t>(m_subs.size());
-      for (const auto& e : entries) {
-        if (e.tree) {
-          const std::uint32_t name = intern_name(e.name);
-          m_subs.push_back({e.index, name, tree_slot(e.id)});
-        }
-      }
-      m_trees[slot].subs = static_cast<std::uint32_t>(m_subs.size()) - m_trees[slot].first_sub;
-      return true;
-    });
-    const std::uint32_t root = intern_path("");
-    for (const std::uint32_t c : m_graph.order) {
-      git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, m_repo, &m_graph.ids[c]) != 0) {
-        missing.push_back(oid_hex(m_graph.ids[c]));
-        continue;
-      }
-      const CommitPtr commit(raw);
-      const std::uint32_t tree = tree_slot(*git_commit_tree_id(commit.get()));
-      enter(tree, "", root, c, 0, missing, intern_path, first_visit);
+    if (m_slots.empty()) {
+      return false;
     }
-  }
-
-  // Pass 2: candidates in walk order.
-  template <typename Intern>
-  std::vector<Candidate> places(const Intern& intern_path)
-  {
-    std::unordered_map<PlaceKey, Candidate, PlaceKeyHash> best;
-    std::unordered_map<std::uint64_t, std::uint32_t> path_of;  // prefix id << 32 | name id -> path id
-    const auto emit = [&](const Visit& v, std::uint32_t index, std::string_view name, const git_oid& blob) {
-      const std::uint32_t name_id = intern_name(name);
-      const std::uint64_t pk = (std::uint64_t{v.prefix} << 32) | name_id;
-      auto pit = path_of.find(pk);
-      if (pit == path_of.end()) {
-        pit = path_of.emplace(pk, intern_path(m_prefix[v.prefix] + std::string(name))).first;
-      }
-      Key key{v.seq, v.depth, index};
-      for (std::uint32_t g = 0; g < v.gaps; ++g) {
-        const Gap& gap = m_gaps[v.first_gap + g];
-        if (gap.index >= index) {
-          break;
-        }
-        key.last = gap.last;
-      }
-      const auto [it, fresh] = best.try_emplace(PlaceKey{blob, pit->second}, Candidate{blob, pit->second, v.commit, key});
-      if (!fresh && key < it->second.key) {
-        it->second.commit = v.commit;
-        it->second.key = key;
-      }
-    };
-    read_pack_trees(m_git_dir, m_threads, [&](const git_oid& id, const char* data, std::size_t size) {
-      const auto found = m_slot.find(id);  // read-only now: no lock needed
-      if (found == m_slot.end() || m_trees[found->second].visits.empty() || m_trees[found->second].loose) {
+    for (std::size_t i = slot_of(k); m_slots[i] != k_empty; i = (i + 1) & (m_slots.size() - 1)) {
+      if (m_slots[i] == k) {
         return true;
-      }
-      std::vector<RawEntry>& entries = scratch();
-      if (!parse_tree(data, size, entries)) {
-        return true;
-      }
-      const std::lock_guard<std::mutex> lock(m_mutex);
-      for (const std::uint32_t v : m_trees[found->second].visits) {
-        for (const auto& e : entries) {
-          if (!e.tree) {
-            emit(m_visits[v], e.index, e.name, e.id);
-          }
-        }
-      }
-      return true;
-    });
-    for (const auto& t : m_trees) {
-      if (!t.loose) {
-        continue;
-      }
-      for (const std::uint32_t v : t.visits) {
-        for (std::uint32_t i = 0; i < t.loose_count; ++i) {
-          const LooseBlob& b = m_loose[t.first_loose + i];
-          emit(m_visits[v], b.index, m_names[b.name], b.id);
-        }
       }
     }
-    std::vector<Candidate> out;
-    out.reserve(best.size());
-    for (auto& [k, c] : best) {
-      out.push_back(c);
-    }
-    std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.key < b.key; });
-    return out;
+    return false;
   }
 
 private:
-  std::vector<RawEntry>& scratch()
+  static constexpr std::uint64_t k_empty = UINT64_MAX;
+  std::size_t slot_of(std::uint64_t k) const
   {
-    thread_local std::vector<RawEntry> entries;
-    return entries;
+    return static_cast<std::size_t>((k * 0x9e3779b97f4a7c15ull) >> m_shift);
+  }
+  void grow()
+  {
+    std::vector<std::uint64_t> old = std::move(m_slots);
+    m_slots.assign(old.empty() ? 1024 : old.size() * 2, k_empty);
+    m_shift = 64 - static_cast<unsigned>(std::countr_zero(m_slots.size()));
+    m_size = 0;
+    for (const std::uint64_t k : old) {
+      if (k != k_empty) {
+        insert(k);
+      }
+    }
+  }
+  std::vector<std::uint64_t> m_slots;
+  std::size_t m_size = 0;
+  unsigned m_shift = 64;
+};
+
+class FullWalk {
+public:
+  FullWalk(TreeStore& store, std::vector<std::string>& missing,
+           const std::function<std::uint32_t(std::string_view)>& intern_path,
+           const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)>& add_place)
+      : m_store(store), m_missing(missing), m_intern_path(intern_path), m_add_place(add_place)
+  {
   }
 
-  std::uint32_t tree_slot(const git_oid& id)
+  std::string stats() const
   {
-    const auto [it, fresh] = m_slot.try_emplace(id, static_cast<std::uint32_t>(m_trees.size()));
+    return std::to_string(m_visits) + " tree visits, " + std::to_string(m_resolved) + " entries read, "
+           + std::to_string(m_looked) + " new blob places";
+  }
+
+  void commit(const git_oid& root_tree, std::uint32_t commit)
+  {
+    m_commit = commit;
+    enter(m_store.slot(root_tree), m_intern_path(""), "");
+  }
+
+private:
+  static std::uint64_t key(std::uint32_t a, std::uint32_t b) { return (std::uint64_t{a} << 32) | b; }
+
+  std::uint32_t path_of(std::uint32_t prefix_id, const std::string& prefix, std::uint32_t name)
+  {
+    const auto [it, fresh] = m_paths.try_emplace(key(prefix_id, name), 0);
     if (fresh) {
-      m_trees.emplace_back();
-      m_trees.back().id = id;
+      it->second = m_intern_path(prefix + m_store.name(name));
     }
     return it->second;
   }
 
-  std::uint32_t intern_name(std::string_view name)
-  {
-    const auto it = m_name_index.find(name);
-    if (it != m_name_index.end()) {
-      return it->second;
-    }
-    m_names.emplace_back(name);
-    const auto id = static_cast<std::uint32_t>(m_names.size() - 1);
-    m_name_index.emplace(m_names.back(), id);
-    return id;
-  }
+  using Ranges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
-  // A tree the packs did not hold: read it through libgit2. False when it cannot be read.
-  bool load_loose(std::uint32_t slot)
+  // Sorts and merges overlapping or adjacent ranges.
+  static void merge(Ranges& r)
   {
-    git_tree* raw = nullptr;
-    const git_oid id = m_trees[slot].id;
-    if (git_tree_lookup(&raw, m_repo, &id) != 0) {
-      return false;
-    }
-    const TreePtr tree(raw);
-    const auto first_sub = static_cast<std::uint32_t>(m_subs.size());
-    const auto first_loose = static_cast<std::uint32_t>(m_loose.size());
-    const std::size_t n = git_tree_entrycount(tree.get());
-    for (std::size_t i = 0; i < n; ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
-      const std::uint32_t name = intern_name(git_tree_entry_name(e));
-      const auto index = static_cast<std::uint32_t>(i);
-      switch (git_tree_entry_type(e)) {
-      case GIT_OBJECT_BLOB: m_loose.push_back({index, name, *git_tree_entry_id(e)}); break;
-      case GIT_OBJECT_TREE: {
-        const std::uint32_t child = tree_slot(*git_tree_entry_id(e));  // may reallocate m_trees
-        m_subs.push_back({index, name, child});
-        break;
-      }
-      default: break;
+    std::sort(r.begin(), r.end());
+    std::size_t n = 0;
+    for (const auto& x : r) {
+      if (n > 0 && x.first <= r[n - 1].second) {
+        r[n - 1].second = std::max(r[n - 1].second, x.second);
+      } else {
+        r[n++] = x;
       }
     }
-    TreeInfo& t = m_trees[slot];
-    t.loaded = true;
-    t.loose = true;
-    t.first_sub = first_sub;
-    t.subs = static_cast<std::uint32_t>(m_subs.size()) - first_sub;
-    t.first_loose = first_loose;
-    t.loose_count = static_cast<std::uint32_t>(m_loose.size()) - first_loose;
-    return true;
+    r.resize(n);
   }
 
-  template <typename Intern, typename Seen>
-  void enter(std::uint32_t slot, const std::string& prefix, std::uint32_t prefix_id, std::uint32_t commit,
-             std::uint32_t depth, std::vector<std::string>& missing, const Intern& intern_path,
-             const Seen& first_visit)
+  // The entries of `slot` already listed at `prefix_id`, as sorted disjoint ranges: those it shares with its
+  // delta base, its delta children and its siblings (trees with the same base) that were entered here.
+  Ranges covered(std::uint32_t slot, std::uint32_t prefix_id)
   {
-    if (!first_visit(m_trees[slot].id, prefix_id)) {
+    Ranges out;
+    for (const std::uint32_t child : m_store.children(slot)) {
+      if (m_entered.contains(key(child, prefix_id))) {
+        for (const auto& p : m_store.pieces(child)) {
+          if (p.inherited()) {
+            out.emplace_back(p.src, p.src + p.size());
+          }
+        }
+      }
+    }
+    const std::uint32_t base = m_store.base(slot);
+    if (base == TreeStore::k_none) {
+      merge(out);
+      return out;
+    }
+    const auto pieces = m_store.pieces(slot);
+    if (m_entered.contains(key(base, prefix_id))) {
+      for (const auto& p : pieces) {
+        if (p.inherited()) {
+          out.emplace_back(p.start, p.start + p.size());
+        }
+      }
+      merge(out);
+      return out;
+    }
+    // Siblings: the base's entries they inherit, mapped through this tree's inherited pieces.
+    Ranges& shared = m_scratch;
+    shared.clear();
+    for (const std::uint32_t sibling : m_store.children(base)) {
+      if (sibling != slot && m_entered.contains(key(sibling, prefix_id))) {
+        for (const auto& p : m_store.pieces(sibling)) {
+          if (p.inherited()) {
+            shared.emplace_back(p.src, p.src + p.size());
+          }
+        }
+      }
+    }
+    if (!shared.empty()) {
+      merge(shared);
+      for (const auto& p : pieces) {
+        if (!p.inherited()) {
+          continue;
+        }
+        auto m = std::upper_bound(shared.begin(), shared.end(), std::make_pair(p.src, UINT32_MAX));
+        if (m != shared.begin()) {
+          --m;
+        }
+        for (; m != shared.end() && m->first < p.src + p.size(); ++m) {
+          const std::uint32_t a = std::max(m->first, p.src);
+          const std::uint32_t b = std::min(m->second, p.src + p.size());
+          if (a < b) {
+            out.emplace_back(p.start + (a - p.src), p.start + (b - p.src));
+          }
+        }
+      }
+    }
+    merge(out);
+    return out;
+  }
+
+  void enter(std::uint32_t slot, std::uint32_t prefix_id, const std::string& prefix)
+  {
+    if (!m_entered.insert(key(slot, prefix_id))) {
       return;
     }
-    if (!m_trees[slot].loaded && !load_loose(slot)) {
-      missing.push_back(oid_hex(m_trees[slot].id));
+    if (!m_store.ensure(slot)) {
+      m_missing.push_back(oid_hex(m_store.tree_id(slot)));
       return;
     }
-    if (m_prefix.size() <= prefix_id) {
-      m_prefix.resize(prefix_id + 1);
+    ++m_visits;
+    // Entries listed here already are skipped: their blobs were placed, their subtrees entered at their paths.
+    Ranges cover = covered(slot, prefix_id);
+    const std::uint32_t n = m_store.entry_count(slot);
+    std::uint32_t covered_count = 0;
+    for (const auto& [cb, ce] : cover) {
+      covered_count += ce - cb;
     }
-    m_prefix[prefix_id] = prefix;
-    const auto v = static_cast<std::uint32_t>(m_visits.size());
-    m_visits.push_back({slot, prefix_id, commit, ++m_seq, depth, 0, 0});
-    m_trees[slot].visits.push_back(v);
-    std::vector<Gap> gaps;
-    const std::uint32_t first = m_trees[slot].first_sub;
-    const std::uint32_t count = m_trees[slot].subs;
+    cover.emplace_back(n, n);
+    std::vector<std::uint32_t> todo;  // ids of the entries to look at, in tree order
+    std::uint32_t from = 0;
+    if (covered_count * 2 >= n) {
+      for (const auto& [cb, ce] : cover) {
+        if (from < cb) {
+          m_store.entries(slot, from, cb, todo);
+        }
+        from = std::max(from, ce);
+      }
+      m_resolved += todo.size();
+    } else {
+      // Mostly unlike its entered delta neighbours (a whole tree, say): read it all and also skip what the last
+      // tree read in full at this prefix had (usually the previous version of the directory).
+      std::vector<std::uint32_t> ids;
+      m_store.entries(slot, 0, n, ids);
+      m_resolved += n;
+      std::vector<std::uint32_t>& last = m_last[prefix_id];
+      const std::uint32_t stamp = next_stamp();
+      for (const std::uint32_t id : last) {
+        m_stamp[id] = stamp;
+      }
+      for (const auto& [cb, ce] : cover) {
+        for (std::uint32_t i = from; i < cb; ++i) {
+          if (m_stamp[ids[i]] != stamp) {
+            todo.push_back(ids[i]);
+          }
+        }
+        from = std::max(from, ce);
+      }
+      last = std::move(ids);
+    }
     std::string path;
-    for (std::uint32_t s = 0; s < count; ++s) {
-      const Sub sub = m_subs[first + s];
-      path.assign(prefix).append(m_names[sub.name]);
-      const std::uint32_t id = intern_path(path);
-      path.push_back('/');
-      enter(sub.tree, path, id, commit, depth + 1, missing, intern_path, first_visit);
-      gaps.push_back({sub.index, m_seq});
+    for (const std::uint32_t id : todo) {
+      const TreeStore::Entry& e = m_store.entry(id);
+      if (e.kind == TreeStore::Kind::blob) {
+        if (!m_listed.insert(key(prefix_id, id))) {
+          continue;  // this entry was listed here: same blob, same path
+        }
+        ++m_looked;
+        m_add_place(m_store.blob_id(e.target), path_of(prefix_id, prefix, e.name), m_commit);
+      } else if (e.kind == TreeStore::Kind::tree) {
+        const std::uint32_t path_id = path_of(prefix_id, prefix, e.name);
+        path.assign(prefix).append(m_store.name(e.name)).push_back('/');
+        enter(e.target, path_id, path);
+      }
     }
-    m_visits[v].first_gap = static_cast<std::uint32_t>(m_gaps.size());
-    m_visits[v].gaps = static_cast<std::uint32_t>(gaps.size());
-    m_gaps.insert(m_gaps.end(), gaps.begin(), gaps.end());
   }
 
-  git_repository* m_repo;
-  std::string m_git_dir;
-  unsigned m_threads;
-  const CommitGraph& m_graph;
-  std::mutex m_mutex;
-  OidMap<std::uint32_t> m_slot;
-  std::vector<TreeInfo> m_trees;
-  std::vector<Sub> m_subs;
-  std::vector<LooseBlob> m_loose;
-  std::deque<std::string> m_names;  // stable: m_name_index views them
-  std::unordered_map<std::string_view, std::uint32_t> m_name_index;
-  std::vector<Visit> m_visits;
-  std::vector<Gap> m_gaps;
-  std::vector<std::string> m_prefix;  // path id of a directory -> "dir/sub/" (only for visited prefixes)
-  std::uint32_t m_seq = 0;
+  // A fresh stamp for m_stamp (sized for every entry id).
+  std::uint32_t next_stamp()
+  {
+    if (m_stamp.size() < m_store.entry_total()) {
+      m_stamp.resize(m_store.entry_total(), 0);
+    }
+    if (++m_stamp_now == 0) {
+      std::fill(m_stamp.begin(), m_stamp.end(), 0);
+      m_stamp_now = 1;
+    }
+    return m_stamp_now;
+  }
+
+  TreeStore& m_store;
+  std::vector<std::string>& m_missing;
+  const std::function<std::uint32_t(std::string_view)>& m_intern_path;
+  const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)>& m_add_place;
+  std::uint32_t m_commit = 0;
+  std::size_t m_visits = 0;    // (tree, prefix) pairs entered
+  std::size_t m_resolved = 0;  // entries looked at (not skipped as shared with a delta neighbour)
+  std::size_t m_looked = 0;    // blob entries not listed at their prefix before
+  KeySet m_entered;                                   // tree slot << 32 | prefix path id
+  KeySet m_listed;                                    // prefix << 32 | entry id of the blobs listed
+  Ranges m_scratch;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_last;  // prefix -> entries of a tree read in full
+  std::vector<std::uint32_t> m_stamp;                                    // entry id -> stamp (membership in m_last)
+  std::uint32_t m_stamp_now = 0;  // tree slot << 32 | prefix: its entries listed there
+  std::unordered_map<std::uint64_t, std::uint32_t> m_paths;  // prefix path id << 32 | name id -> path id
 };
 
 }  // namespace
@@ -375,16 +297,59 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
                             const CommitGraph& graph, std::vector<std::string>& missing)
 {
   threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  FullLister lister(repo, git_dir, threads, graph);
-  const auto intern = [this](std::string_view path) { return intern_path(path); };
-  const auto first_visit = [this](const git_oid& tree, std::uint32_t prefix) {
-    return m_trees_seen.insert(TreeKey{tree, prefix}).second;
+  TreeStore store(repo);
+  const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto since = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  const auto peak_mb = [] {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;
   };
-  lister.walk(missing, intern, first_visit);
-  for (const auto& c : lister.places(intern)) {
-    add_place(c.blob, c.path, c.commit);
+  const auto now_mb = [] {
+    long pages = 0;
+    long resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) {
+        resident = 0;
+      }
+      std::fclose(f);
+    }
+    return resident * 4 / 1024;
+  };
+  if (timing) {
+    std::fprintf(stderr, "timing:   listing starts, RSS %ld MB\n", now_mb());
   }
-  m_trees_seen.clear();
+  store.load_packs(git_dir, threads);
+  ::malloc_trim(0);  // the pack index structures are gone: give their pages back before the walk grows
+  if (timing) {
+    std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                 store.stats().c_str(), now_mb(), peak_mb());
+  }
+  const std::function<std::uint32_t(std::string_view)> intern = [this](std::string_view path) {
+    return intern_path(path);
+  };
+  const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)> place =
+      [this](const git_oid& blob, std::uint32_t path, std::uint32_t commit) { add_place(blob, path, commit); };
+  FullWalk walk(store, missing, intern, place);
+  const bool have_trees = graph.trees.size() == graph.ids.size();
+  for (const std::uint32_t c : graph.order) {
+    if (have_trees) {
+      walk.commit(graph.trees[c], c);
+      continue;
+    }
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
+      missing.push_back(oid_hex(graph.ids[c]));
+      continue;
+    }
+    const CommitPtr commit(raw);
+    walk.commit(*git_commit_tree_id(commit.get()), c);
+  }
+  if (timing) {
+    std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                 walk.stats().c_str(), now_mb(), peak_mb());
+  }
 }
 
 }  // namespace dsnguard::sources

@@ -31,9 +31,9 @@ public:
   };
 
   // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
-  // commit recorded for a (blob, path) introduced it). Unreadable trees go to `missing` (hex ids). Trees are read
-  // from the packs of `git_dir` on `threads` workers (0 = hardware concurrency), others through `repo`.
-  // (history_full.cpp)
+  // commit recorded for a (blob, path) introduced it), in the order of a recursive walk of each commit's tree that
+  // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees are read from the packs
+  // of `git_dir` on `threads` workers (0 = hardware concurrency), others through `repo`. (history_full.cpp)
   void add_full(git_repository* repo, const std::string& git_dir, unsigned threads, const CommitGraph& graph,
                 std::vector<std::string>& missing);
 
@@ -66,15 +66,6 @@ private:
   std::unordered_set<std::uint64_t> m_place_seen;  // blob << 32 | path
   std::vector<std::string> m_paths;
   std::unordered_map<std::string, std::uint32_t> m_path_index;
-  struct TreeKey {
-    git_oid tree;
-    std::uint32_t prefix;
-    bool operator==(const TreeKey& o) const { return prefix == o.prefix && git_oid_equal(&tree, &o.tree) != 0; }
-  };
-  struct TreeKeyHash {
-    std::size_t operator()(const TreeKey& k) const noexcept { return OidHash{}(k.tree) ^ (std::size_t{k.prefix} * 0x9e3779b97f4a7c15ull); }
-  };
-  std::unordered_set<TreeKey, TreeKeyHash> m_trees_seen;
   std::size_t m_unreachable = 0;
   // Lookups built on first use after listing (provenance of the few blobs with findings).
   std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;  // path << 32 | commit -> first blob there

@@ -2,6 +2,7 @@
 #include "sources/history_source.hpp"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,7 +37,10 @@ public:
     const auto lap = [&](const char* what) {
       if (timing) {
         const auto now = std::chrono::steady_clock::now();
-        std::fprintf(stderr, "timing: %s %.3f s\n", what, std::chrono::duration<double>(now - t0).count());
+        rusage usage{};
+        ::getrusage(RUSAGE_SELF, &usage);
+        std::fprintf(stderr, "timing: %s %.3f s (peak RSS so far %ld MB)\n", what,
+                     std::chrono::duration<double>(now - t0).count(), usage.ru_maxrss / 1024);
         t0 = now;
       }
     };
@@ -48,6 +52,15 @@ public:
                 "scanned; fetch all of it with `git fetch --unshallow` (GitHub Actions: actions/checkout with "
                 "fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)");
     }
+    if (scope.full) {
+      // Peeling thousands of refs and the first commit lookups leave pages of the packs mapped by this repository
+      // (tens of MB on git/git); the listing reads the packs itself and needs libgit2 only for loose trees.
+      m_repo.reset();
+      if (!reopen()) {
+        return core::fail(core::ErrorCode::git, "cannot reopen repository " + m_git_dir + ": " + git_error_text());
+      }
+    }
+    ::malloc_trim(0);  // the commit reader's pack index and table are gone
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
     if (scope.full) {

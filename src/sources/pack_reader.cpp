@@ -189,7 +189,10 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
 
 class Pack {
 public:
-  Pack(const std::string& idx_file, const std::string& pack_file) : m_idx(idx_file), m_pack(pack_file) {}
+  Pack(const std::string& idx_file, const std::string& pack_file)
+      : m_idx(idx_file), m_pack(pack_file), m_pack_file(pack_file)
+  {
+  }
 
   // Parses the index and every object header. Wanted objects: those whose id is in `wanted` (tag = its value),
   // or with `wanted` null every object whose type (after delta resolution) is `type` (tag = its .idx position).
@@ -232,8 +235,13 @@ public:
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
     }
+    std::uint64_t released_at = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       Entry& e = m_entries[i];
+      if (e.offset - released_at > (std::uint64_t{16} << 20)) {
+        m_pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
+        released_at = e.offset;
+      }
       if (e.end > pack_end || e.offset >= e.end) {
         return false;
       }
@@ -392,6 +400,69 @@ public:
     return ok;
   }
 
+  // Like run, without applying deltas: reports each object of the delta tree under each root in depth-first
+  // pre-order with its depth, whole objects (depth 0) as content and deltas as their delta instructions.
+  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn)
+  {
+    z_stream zs{};
+    if (inflateInit(&zs) != Z_OK) {
+      return true;
+    }
+    // Objects are read with pread rather than through the mapping: the trees of a delta tree lie all over the
+    // pack, and the mapped pages they touch would count as resident memory (hundreds of MB on git/git).
+    const int fd = ::open(m_pack_file.c_str(), O_RDONLY | O_CLOEXEC);
+    std::vector<char> in;
+    std::vector<char> out;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
+    bool ok = true;
+    while (ok && !stop.load(std::memory_order_relaxed)) {
+      const std::size_t r = next.fetch_add(1);
+      if (r >= m_roots.size()) {
+        break;
+      }
+      stack.emplace_back(m_roots[r], 0);
+      while (!stack.empty() && ok) {
+        const auto [i, depth] = stack.back();
+        stack.pop_back();
+        const Entry& e = m_entries[i];
+        const unsigned char* data = m_pack.data() + e.data;
+        const std::size_t in_size = e.end - e.data;
+        if (fd >= 0) {
+          in.resize(in_size);
+          if (::pread(fd, in.data(), in_size, static_cast<off_t>(e.data)) != static_cast<ssize_t>(in_size)) {
+            continue;
+          }
+          data = reinterpret_cast<const unsigned char*>(in.data());
+        }
+        out.resize(e.size);
+        if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
+          continue;  // corrupt: its subtree is left to libgit2
+        }
+        git_oid id{};
+        git_oid_fromraw(&id, raw_id(e.oid_index));
+        if (e.wanted && !fn(id, depth, out.data(), out.size())) {
+          stop = true;
+          ok = false;
+        }
+        for (const auto child : m_children[i]) {
+          stack.emplace_back(child, depth + 1);
+        }
+      }
+      stack.clear();
+      if (out.capacity() > (1u << 20)) {
+        std::vector<char>().swap(out);
+      }
+      if (in.capacity() > (1u << 20)) {
+        std::vector<char>().swap(in);
+      }
+    }
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    inflateEnd(&zs);
+    return ok;
+  }
+
   std::size_t roots() const { return m_roots.size(); }
   // Raw 20-byte id of the object at .idx position `tag`.
   const unsigned char* raw_id(std::uint32_t tag) const { return m_ids + std::size_t{tag} * 20; }
@@ -422,6 +493,7 @@ private:
 
   Mapping m_idx;
   Mapping m_pack;
+  std::string m_pack_file;
   const unsigned char* m_ids = nullptr;
   std::uint32_t m_count = 0;
   std::vector<Entry> m_entries;         // by pack offset
@@ -466,6 +538,30 @@ bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t
 
 }  // namespace
 
+bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn)
+{
+  for (const auto& base : pack_bases(git_dir)) {
+    Pack pack(base + ".idx", base + ".pack");
+    if (!pack.load(nullptr, k_tree)) {
+      continue;
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads) && t < pack.roots(); ++t) {
+      pool.emplace_back([&] { pack.run_raw(next, stop, fn); });
+    }
+    pack.run_raw(next, stop, fn);
+    for (auto& t : pool) {
+      t.join();
+    }
+    if (stop) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
 {
@@ -481,11 +577,13 @@ bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wa
   return true;
 }
 
-bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+namespace {
+
+bool read_pack_type(const std::string& git_dir, std::uint8_t type, unsigned threads, const PackTreeFn& fn)
 {
   for (const auto& base : pack_bases(git_dir)) {
     Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, k_tree)) {
+    if (!pack.load(nullptr, type)) {
       continue;
     }
     const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size, core::DeltaContext*) {
@@ -498,6 +596,18 @@ bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTre
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_tree, threads, fn);
+}
+
+bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
+{
+  return read_pack_type(git_dir, k_commit, threads, fn);
 }
 
 }  // namespace dsnguard::sources

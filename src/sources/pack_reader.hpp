@@ -37,5 +37,18 @@ using PackTreeFn = std::function<bool(const git_oid& id, const char* data, std::
 // `threads` workers. Trees outside packs (loose, or in a pack this reader cannot parse) are not reported. Returns
 // false when `fn` asked to stop.
 bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
+// The same for commit objects (`fn` receives each commit's id and raw content).
+bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
+
+// Receives one tree of a pack in delta order, on one of several threads: at `depth` 0 a whole tree (`data` is its
+// content), at depth d > 0 a delta (`data` is git's delta instructions) against the tree this thread reported
+// last at depth d - 1. A thread reports each delta tree depth-first, so that base is still the current one. Return
+// false to stop.
+using PackRawFn = std::function<bool(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size)>;
+
+// Calls `fn` for every tree object in the packs of `git_dir` (a tree stored in several packs: once per pack) without
+// applying deltas, on `threads` workers. Trees outside packs, and the delta trees under one whose data is corrupt,
+// are not reported. Returns false when `fn` asked to stop.
+bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn);
 
 }  // namespace dsnguard::sources

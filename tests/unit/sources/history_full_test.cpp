@@ -48,6 +48,134 @@ struct Reference {
   }
 };
 
+// Lists the repository's full history with HistoryIndex::add_full (1 and 2 threads) and expects exactly the
+// places and blobs of the reference walk, in the same order. Returns the number of places.
+std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size_t commits)
+{
+  auto repo = open_repository(repo_dir);
+  EXPECT_TRUE(repo.has_value());
+  if (!repo.has_value()) {
+    return 0;
+  }
+  std::vector<std::string> broken;
+  auto tips = collect_tips(repo->get(), broken);
+  EXPECT_TRUE(tips.has_value());
+  std::vector<git_oid> starts;
+  for (const auto& t : *tips) {
+    if (t.is_commit) {
+      starts.push_back(t.commit);
+    }
+  }
+  const CommitGraph graph = walk_commits(repo->get(), starts, {});
+  EXPECT_EQ(graph.ids.size(), commits);
+
+  Reference ref{repo->get(), {}, {}, {}};
+  for (const std::uint32_t c : graph.order) {
+    git_commit* raw = nullptr;
+    EXPECT_EQ(git_commit_lookup(&raw, repo->get(), &graph.ids[c]), 0);
+    const CommitPtr commit(raw);
+    ref.walk(*git_commit_tree_id(commit.get()), "", c);
+  }
+
+  for (const unsigned threads : {1u, 2u}) {
+    HistoryIndex index;
+    std::vector<std::string> missing;
+    index.add_full(repo->get(), git_repository_path(repo->get()), threads, graph, missing);
+    EXPECT_TRUE(missing.empty());
+    Places got;
+    for (const auto& p : index.places()) {
+      got.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
+    }
+    EXPECT_EQ(got, ref.places) << threads << " threads";
+    // Blobs in order of first appearance, each with its first place.
+    std::vector<std::string> order;
+    std::unordered_set<std::string> seen;
+    for (const auto& [blob, path, commit] : ref.places) {
+      if (seen.insert(blob).second) {
+        order.push_back(blob + " " + path + " " + std::to_string(commit));
+      }
+    }
+    std::vector<std::string> blobs;
+    for (const auto& b : index.blobs()) {
+      blobs.push_back(oid_hex(b.id) + " " + index.path(b.path) + " " + std::to_string(b.commit));
+    }
+    EXPECT_EQ(blobs, order) << threads << " threads";
+  }
+  return ref.places.size();
+}
+
+// A fast-import stream of `commits` commits on a wide root directory (`width` files) with a small subdirectory:
+// each commit changes a few files (some back to older contents), now and then copies the subdirectory to a
+// second path (the same tree at two prefixes) or deletes and re-adds files; a side branch is merged back.
+std::string wide_history(int commits, int width)
+{
+  std::string out;
+  int mark = 0;
+  const auto blob = [&](const std::string& content) {
+    out += "blob\nmark :" + std::to_string(++mark) + "\ndata " + std::to_string(content.size()) + "\n" + content + "\n";
+    return mark;
+  };
+  const auto name = [](int i) {
+    // Long shared prefixes: delta copies cut through names and ids, not only whole entries.
+    return "file-with-a-long-common-prefix-" + std::to_string(i % 7) + "-" + std::to_string(i) + ".txt";
+  };
+  int time = 1700000000;
+  int last_main = 0;
+  for (int c = 1; c <= commits; ++c) {
+    const bool side = c % 9 == 5;
+    std::vector<std::pair<std::string, int>> changes;
+    std::vector<std::string> deletes;
+    if (c == 1) {
+      for (int i = 0; i < width; ++i) {
+        changes.emplace_back(name(i), blob("initial " + std::to_string(i) + "\n"));
+      }
+      changes.emplace_back("sub/a.txt", blob("sub a\n"));
+      changes.emplace_back("sub/deeper/b.txt", blob("sub b\n"));
+    } else {
+      for (int k = 0; k < 3; ++k) {
+        const int i = (c * 37 + k * 101) % width;
+        // Every fourth change restores an earlier content (same blob, same path again).
+        const int version = (c + k) % 4 == 0 ? 1 : c;
+        changes.emplace_back(name(i), blob("content " + std::to_string(i) + " v" + std::to_string(version) + "\n"));
+      }
+      if (c % 6 == 0) {
+        changes.emplace_back("sub/a.txt", blob("sub a v" + std::to_string(c) + "\n"));
+      }
+      if (c % 10 == 3) {
+        deletes.push_back(name((c * 13) % width));
+      }
+      if (c % 10 == 7) {
+        changes.emplace_back(name((c * 13 - 52) % width), blob("back " + std::to_string(c) + "\n"));
+      }
+      if (c % 8 == 4) {
+        changes.emplace_back("copy-" + std::to_string(c % 3) + "/a.txt", blob("sub a\n"));
+        changes.emplace_back("copy-" + std::to_string(c % 3) + "/deeper/b.txt", blob("sub b\n"));
+      }
+      if (c % 15 == 0) {
+        deletes.push_back("copy-0");
+      }
+    }
+    out += std::string("commit refs/heads/") + (side ? "side" : "main") + "\nmark :" + std::to_string(++mark) + "\n";
+    out += "committer T <t@example.invalid> " + std::to_string(time += 60) + " +0000\ndata 2\nc\n";
+    if (side && last_main != 0) {
+      out += "from :" + std::to_string(last_main) + "\n";
+    } else if (!side && c % 9 == 6 && c > 6) {
+      out += "merge refs/heads/side\n";
+    }
+    for (const auto& d : deletes) {
+      out += "D " + d + "\n";
+    }
+    for (const auto& [path, m] : changes) {
+      out += "M 100644 :" + std::to_string(m) + " " + path + "\n";
+    }
+    out += "\n";
+    if (!side) {
+      last_main = mark;
+    }
+  }
+  return out;
+}
+
 TEST(HistoryFull, ListsThePlacesOfARecursiveWalkInOrder)
 {
   test::TempDir dir;
@@ -76,52 +204,43 @@ TEST(HistoryFull, ListsThePlacesOfARecursiveWalkInOrder)
   write_file(repo_dir, "0first.txt", "deep\n");
   git_commit_all(repo_dir, "five");
 
-  auto repo = open_repository(repo_dir);
-  ASSERT_TRUE(repo.has_value());
-  std::vector<std::string> broken;
-  auto tips = collect_tips(repo->get(), broken);
-  ASSERT_TRUE(tips.has_value());
-  std::vector<git_oid> starts;
-  for (const auto& t : *tips) {
-    if (t.is_commit) {
-      starts.push_back(t.commit);
-    }
-  }
-  const CommitGraph graph = walk_commits(repo->get(), starts, {});
-  ASSERT_EQ(graph.ids.size(), 5u);
+  expect_same_as_recursive_walk(repo_dir, 5);
+}
 
-  Reference ref{repo->get(), {}, {}, {}};
-  for (const std::uint32_t c : graph.order) {
-    git_commit* raw = nullptr;
-    ASSERT_EQ(git_commit_lookup(&raw, repo->get(), &graph.ids[c]), 0);
-    const CommitPtr commit(raw);
-    ref.walk(*git_commit_tree_id(commit.get()), "", c);
-  }
+TEST(HistoryFull, WideTreesWithDeepDeltaChainsListLikeARecursiveWalk)
+{
+  test::TempDir dir;
+  const std::string repo_dir = dir.path();
+  test::git_init(repo_dir);
+  test::RunOptions in;
+  in.stdin_data = wide_history(120, 300);
+  git(repo_dir, {"fast-import", "--quiet"}, in);
+  // Long delta chains of the root tree: most trees are stored as deltas of deltas.
+  git(repo_dir, {"repack", "-q", "-a", "-d", "-f", "--depth=50", "--window=20"});
+  const std::string count = git(repo_dir, {"rev-list", "--all", "--count"});
+  const std::size_t places = expect_same_as_recursive_walk(repo_dir, std::stoul(count));
+  EXPECT_GT(places, 300u);
+}
 
-  for (const unsigned threads : {1u, 2u}) {
-    HistoryIndex index;
-    std::vector<std::string> missing;
-    index.add_full(repo->get(), git_repository_path(repo->get()), threads, graph, missing);
-    EXPECT_TRUE(missing.empty());
-    Places got;
-    for (const auto& p : index.places()) {
-      got.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
-    }
-    EXPECT_EQ(got, ref.places) << threads << " threads";
-    // Blobs in order of first appearance, each with its first place.
-    std::vector<std::string> order;
-    std::unordered_set<std::string> seen;
-    for (const auto& [blob, path, commit] : ref.places) {
-      if (seen.insert(blob).second) {
-        order.push_back(blob + " " + path + " " + std::to_string(commit));
-      }
-    }
-    std::vector<std::string> blobs;
-    for (const auto& b : index.blobs()) {
-      blobs.push_back(oid_hex(b.id) + " " + index.path(b.path) + " " + std::to_string(b.commit));
-    }
-    EXPECT_EQ(blobs, order);
-  }
+TEST(HistoryFull, TreesInSeveralPacksAndLooseListLikeARecursiveWalk)
+{
+  test::TempDir dir;
+  const std::string repo_dir = dir.path();
+  test::git_init(repo_dir);
+  test::RunOptions in;
+  in.stdin_data = wide_history(40, 120);
+  git(repo_dir, {"fast-import", "--quiet"}, in);
+  git(repo_dir, {"repack", "-q", "-a", "-d", "--depth=10"});
+  // A second pack holding the same trees again (repack -a without -d keeps the first), then loose commits on top.
+  git(repo_dir, {"repack", "-q", "-a", "-f", "--depth=3"});
+  git(repo_dir, {"checkout", "-q", "main"});
+  write_file(repo_dir, "file-with-a-long-common-prefix-0-0.txt", "loose change\n");
+  write_file(repo_dir, "sub/deeper/b.txt", "loose b\n");
+  git_commit_all(repo_dir, "loose one");
+  write_file(repo_dir, "copy-9/a.txt", "sub a\n");
+  git_commit_all(repo_dir, "loose two");
+  const std::string count = git(repo_dir, {"rev-list", "--all", "--count"});
+  expect_same_as_recursive_walk(repo_dir, std::stoul(count));
 }
 
 }  // namespace

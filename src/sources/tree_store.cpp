@@ -1,0 +1,573 @@
+// Tree format: "<octal mode> <name>\0<20-byte id>" per entry; delta format: git/git
+// Documentation/gitformat-pack.txt (base size, result size, copy and insert instructions).
+#include "sources/tree_store.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "sources/pack_reader.hpp"
+
+namespace dsnguard::sources {
+
+namespace {
+
+constexpr std::size_t k_bad = SIZE_MAX;
+constexpr std::size_t k_arena_block = std::size_t{1} << 20;
+
+// Length of the tree entry starting at `p`: 0 when [p, end) ends before the entry does, k_bad when malformed.
+std::size_t entry_length(const char* p, const char* end)
+{
+  const char* q = p;
+  while (q < end && *q >= '0' && *q <= '7') {
+    ++q;
+  }
+  if (q == end) {
+    return 0;
+  }
+  if (q == p || *q != ' ') {
+    return k_bad;
+  }
+  const char* name = q + 1;
+  const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<std::size_t>(end - name)));
+  if (nul == nullptr) {
+    return 0;
+  }
+  if (nul == name) {
+    return k_bad;
+  }
+  if (end - nul < 21) {
+    return 0;
+  }
+  return static_cast<std::size_t>(nul + 21 - p);
+}
+
+TreeStore::Kind kind_of(const char* raw)
+{
+  unsigned mode = 0;
+  for (const char* q = raw; *q != ' '; ++q) {
+    mode = mode * 8 + static_cast<unsigned>(*q - '0');
+  }
+  switch (mode & 0170000u) {
+  case 0040000u: return TreeStore::Kind::tree;
+  case 0160000u: return TreeStore::Kind::other;
+  default: return TreeStore::Kind::blob;
+  }
+}
+
+std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
+{
+  std::uint64_t v = 0;
+  int shift = 0;
+  while (p < end) {
+    const unsigned char c = *p++;
+    v |= std::uint64_t{c & 0x7fu} << shift;
+    shift += 7;
+    if ((c & 0x80) == 0 || shift > 63) {
+      break;
+    }
+  }
+  return v;
+}
+
+// One tree of the delta chain a thread is resolving.
+struct Level {
+  bool ok = false;
+  std::uint32_t slot = 0;
+  std::vector<std::uint32_t> ids;   // entry ids (TreeStore::k_none until interned)
+  std::vector<std::uint32_t> offs;  // byte offset of each entry, then the tree's size
+};
+
+}  // namespace
+
+// Builds one tree's entry list from its content, or from its delta against the base tree's entry list.
+struct TreeStore::Builder {
+  // An entry not inherited from the base: its bytes (in the callback's data, the store's arena or `assembled`).
+  struct Fresh {
+    std::uint32_t pos = 0;
+    const char* raw = nullptr;  // null: in `assembled` at `offset`
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    std::uint64_t hash = 0;
+  };
+
+  const TreeStore* store = nullptr;
+  const Level* base = nullptr;
+  Level* cur = nullptr;
+  std::vector<Piece> pieces;
+  std::vector<Fresh> fresh;
+  std::string assembled;
+  std::string pending;    // bytes of an entry the instructions so far have not completed
+  std::uint32_t done = 0;  // bytes of complete entries
+  bool bad = false;
+
+  void reset(const TreeStore* s, const Level* b, Level* c)
+  {
+    store = s;
+    base = b;
+    cur = c;
+    cur->ids.clear();
+    cur->offs.clear();
+    pieces.clear();
+    fresh.clear();
+    assembled.clear();
+    pending.clear();
+    done = 0;
+    bad = false;
+  }
+
+  void add_new(const char* raw, std::size_t size, bool copy)
+  {
+    const auto pos = static_cast<std::uint32_t>(cur->ids.size());
+    cur->ids.push_back(k_none);
+    cur->offs.push_back(done);
+    done += static_cast<std::uint32_t>(size);
+    Fresh f{pos, raw, 0, static_cast<std::uint32_t>(size), entry_hash(std::string_view(raw, size))};
+    if (copy) {
+      f.raw = nullptr;
+      f.offset = static_cast<std::uint32_t>(assembled.size());
+      assembled.append(raw, size);
+    }
+    fresh.push_back(f);
+    if (!pieces.empty() && !pieces.back().inherited() && pieces.back().start + pieces.back().size() == pos) {
+      pieces.back().grow(1);
+    } else {
+      pieces.emplace_back(pos, 1, static_cast<std::uint32_t>(fresh.size() - 1), false);
+    }
+  }
+
+  // Base entries [k, m), copied whole.
+  void add_inherited(std::uint32_t k, std::uint32_t m)
+  {
+    const auto start = static_cast<std::uint32_t>(cur->ids.size());
+    const std::uint32_t shift = done - base->offs[k];
+    cur->ids.insert(cur->ids.end(), base->ids.begin() + k, base->ids.begin() + m);
+    for (std::uint32_t j = k; j < m; ++j) {
+      cur->offs.push_back(base->offs[j] + shift);
+    }
+    done += base->offs[m] - base->offs[k];
+    if (!pieces.empty() && pieces.back().inherited() && pieces.back().start + pieces.back().size() == start
+        && pieces.back().src + pieces.back().size() == k) {
+      pieces.back().grow(m - k);
+    } else {
+      pieces.emplace_back(start, m - k, k, true);
+    }
+  }
+
+  // Bytes of the tree, in order.
+  void feed(const char* p, std::size_t n)
+  {
+    if (!pending.empty()) {
+      pending.append(p, n);
+      std::size_t pos = 0;
+      while (pos < pending.size()) {
+        const std::size_t len = entry_length(pending.data() + pos, pending.data() + pending.size());
+        if (len == k_bad) {
+          bad = true;
+          return;
+        }
+        if (len == 0) {
+          break;
+        }
+        add_new(pending.data() + pos, len, true);
+        pos += len;
+      }
+      pending.erase(0, pos);
+      return;
+    }
+    const char* end = p + n;
+    while (p < end) {
+      const std::size_t len = entry_length(p, end);
+      if (len == k_bad) {
+        bad = true;
+        return;
+      }
+      if (len == 0) {
+        pending.assign(p, static_cast<std::size_t>(end - p));
+        return;
+      }
+      add_new(p, len, false);
+      p += len;
+    }
+  }
+
+  // Base bytes [off, off + len).
+  void copy(std::uint32_t off, std::uint32_t len)
+  {
+    const std::uint32_t end = off + len;
+    const auto& offs = base->offs;
+    while (off < end && !bad) {
+      if (pending.empty()) {
+        const auto it = std::lower_bound(offs.begin(), offs.end() - 1, off);
+        if (it != offs.end() - 1 && *it == off) {
+          // In step with the base: its entries wholly inside the copy are this tree's next entries.
+          const auto k = static_cast<std::uint32_t>(it - offs.begin());
+          const auto m = static_cast<std::uint32_t>(std::upper_bound(it, offs.end(), end) - offs.begin()) - 1;
+          if (m > k) {
+            add_inherited(k, m);
+            off = offs[m];
+            continue;
+          }
+        }
+      }
+      // Cut through an entry: take its bytes up to its end (or the copy's).
+      const auto j = static_cast<std::uint32_t>(std::upper_bound(offs.begin(), offs.end(), off) - offs.begin()) - 1;
+      const std::uint32_t stop = std::min(end, offs[j + 1]);
+      const Entry& e = store->entry(base->ids[j]);
+      feed(e.raw + (off - offs[j]), stop - off);
+      off = stop;
+    }
+  }
+
+  void apply(const unsigned char* p, std::size_t size)
+  {
+    const unsigned char* end = p + size;
+    const std::uint64_t base_size = varint(p, end);
+    const std::uint64_t result_size = varint(p, end);
+    if (base_size != base->offs.back() || result_size > UINT32_MAX) {
+      bad = true;
+      return;
+    }
+    while (p < end && !bad) {
+      const unsigned char op = *p++;
+      if ((op & 0x80) != 0) {
+        std::uint64_t off = 0;
+        std::uint64_t len = 0;
+        for (int i = 0; i < 4; ++i) {
+          if ((op & (1u << i)) != 0 && p < end) {
+            off |= std::uint64_t{*p++} << (8 * i);
+          }
+        }
+        for (int i = 0; i < 3; ++i) {
+          if ((op & (0x10u << i)) != 0 && p < end) {
+            len |= std::uint64_t{*p++} << (8 * i);
+          }
+        }
+        if (len == 0) {
+          len = 0x10000;
+        }
+        if (off + len > base_size) {
+          bad = true;
+          return;
+        }
+        copy(static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len));
+      } else if (op != 0) {
+        if (op > end - p) {
+          bad = true;
+          return;
+        }
+        feed(reinterpret_cast<const char*>(p), op);
+        p += op;
+      } else {
+        bad = true;
+      }
+    }
+    if (!pending.empty() || done != result_size) {
+      bad = true;
+    }
+  }
+};
+
+TreeStore::TreeStore(git_repository* repo) : m_repo(repo)
+{
+  m_chunks.resize(std::size_t{1} << (32 - k_chunk_bits));
+}
+
+TreeStore::~TreeStore() = default;
+
+void TreeStore::load_packs(const std::string& git_dir, unsigned threads)
+{
+  read_pack_tree_deltas(git_dir, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
+                                                 std::size_t size) { return add_pack_tree(id, depth, data, size); });
+  // Loading grew these by doubling: drop the slack before the walk adds its own structures.
+  m_trees.shrink_to_fit();
+  m_pieces.shrink_to_fit();
+  m_new_ids.shrink_to_fit();
+  m_child_start.assign(m_trees.size() + 1, 0);
+  for (const auto& t : m_trees) {
+    if (t.base != k_none) {
+      ++m_child_start[t.base + 1];
+    }
+  }
+  for (std::size_t s = 1; s < m_child_start.size(); ++s) {
+    m_child_start[s] += m_child_start[s - 1];
+  }
+  m_child_list.resize(m_child_start.back());
+  std::vector<std::uint32_t> fill(m_child_start.begin(), m_child_start.end() - 1);
+  for (std::uint32_t s = 0; s < m_trees.size(); ++s) {
+    if (m_trees[s].base != k_none) {
+      m_child_list[fill[m_trees[s].base]++] = s;
+    }
+  }
+}
+
+std::span<const std::uint32_t> TreeStore::children(std::uint32_t slot) const
+{
+  if (slot + 1 >= m_child_start.size()) {
+    return {};  // created after load_packs: no children
+  }
+  return {m_child_list.data() + m_child_start[slot], m_child_start[slot + 1] - m_child_start[slot]};
+}
+
+bool TreeStore::add_pack_tree(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size)
+{
+  thread_local std::vector<Level> levels;
+  thread_local std::unique_ptr<Builder> builder;
+  if (levels.size() <= depth) {
+    levels.resize(depth + 1);
+  }
+  if (!builder) {
+    builder = std::make_unique<Builder>();
+  }
+  Level& cur = levels[depth];
+  cur.ok = false;
+  const Level* base = depth > 0 ? &levels[depth - 1] : nullptr;
+  if (base != nullptr && !base->ok) {
+    return true;  // its base could not be built: libgit2 reads it if the walk needs it
+  }
+  if (size > UINT32_MAX) {
+    return true;
+  }
+  Builder& b = *builder;
+  b.reset(this, base, &cur);
+  if (base == nullptr) {
+    b.feed(data, size);
+    b.bad = b.bad || !b.pending.empty();
+  } else {
+    b.apply(reinterpret_cast<const unsigned char*>(data), size);
+  }
+  if (b.bad) {
+    return true;
+  }
+  cur.offs.push_back(b.done);
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  for (const auto& f : b.fresh) {
+    const char* raw = f.raw != nullptr ? f.raw : b.assembled.data() + f.offset;
+    cur.ids[f.pos] = intern_entry(std::string_view(raw, f.size), f.hash);
+  }
+  cur.slot = slot_locked(id);
+  cur.ok = true;
+  if (!m_trees[cur.slot].loaded) {
+    record(cur.slot, base != nullptr ? base->slot : k_none, b);
+  }
+  return true;
+}
+
+void TreeStore::record(std::uint32_t slot, std::uint32_t base, const Builder& b)
+{
+  TreeInfo& t = m_trees[slot];
+  t.loaded = true;
+  t.entries = static_cast<std::uint32_t>(b.cur->ids.size());
+  t.base = base;
+  t.first_piece = static_cast<std::uint32_t>(m_pieces.size());
+  t.piece_count = static_cast<std::uint32_t>(b.pieces.size());
+  const auto first_new = static_cast<std::uint32_t>(m_new_ids.size());
+  for (Piece p : b.pieces) {
+    if (!p.inherited()) {
+      p.src += first_new;
+    }
+    m_pieces.push_back(p);
+  }
+  for (const auto& f : b.fresh) {
+    m_new_ids.push_back(b.cur->ids[f.pos]);
+  }
+}
+
+std::uint64_t TreeStore::entry_hash(std::string_view raw)
+{
+  // The entry ends in its 20-byte object id (already uniform); mix in the mode and name bytes (FNV-1a).
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i + 20 < raw.size(); ++i) {
+    h = (h ^ static_cast<unsigned char>(raw[i])) * 0x100000001b3ull;
+  }
+  std::uint64_t id = 0;
+  std::memcpy(&id, raw.data() + raw.size() - 20, sizeof id);
+  return (h ^ id) * 0x9e3779b97f4a7c15ull;
+}
+
+std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
+{
+  if ((std::uint64_t{m_entry_count} + 1) * 2 > m_entry_table.size()) {
+    // Grow (load <= 1/2) and reinsert by the stored hash halves.
+    std::vector<std::uint64_t> old = std::move(m_entry_table);
+    m_entry_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
+    const std::size_t mask = m_entry_table.size() - 1;
+    for (const std::uint64_t v : old) {
+      if (v != 0) {
+        const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
+        std::size_t i = static_cast<std::size_t>(entry_hash(std::string_view(e.raw, e.size))) & mask;
+        while (m_entry_table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        m_entry_table[i] = v;
+      }
+    }
+  }
+  const std::size_t mask = m_entry_table.size() - 1;
+  const std::uint64_t tag = hash >> 32;
+  std::size_t i = static_cast<std::size_t>(hash) & mask;
+  for (; m_entry_table[i] != 0; i = (i + 1) & mask) {
+    const std::uint64_t v = m_entry_table[i];
+    if ((v >> 32) == tag) {
+      const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
+      if (e.size == raw.size() && std::memcmp(e.raw, raw.data(), raw.size()) == 0) {
+        return static_cast<std::uint32_t>(v) - 1;
+      }
+    }
+  }
+  const std::size_t free_slot = i;
+  if (m_arena_used + raw.size() > m_arena_size) {
+    m_arena_size = std::max(k_arena_block, raw.size());
+    m_arena.emplace_back(new char[m_arena_size]);
+    m_arena_used = 0;
+  }
+  char* copy = m_arena.back().get() + m_arena_used;
+  std::memcpy(copy, raw.data(), raw.size());
+  m_arena_used += raw.size();
+  const std::uint32_t id = m_entry_count++;
+  auto& chunk = m_chunks[id >> k_chunk_bits];
+  if (!chunk) {
+    chunk.reset(new Entry[k_chunk]);
+  }
+  Entry& e = chunk[id & (k_chunk - 1)];
+  e.raw = copy;
+  e.size = static_cast<std::uint32_t>(raw.size());
+  e.kind = kind_of(copy);
+  const char* name = static_cast<const char*>(std::memchr(copy, ' ', raw.size())) + 1;
+  const char* nul = copy + raw.size() - 21;
+  e.name = intern_name(std::string_view(name, static_cast<std::size_t>(nul - name)));
+  git_oid oid{};
+  git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(nul + 1));
+  if (e.kind == Kind::tree) {
+    e.target = slot_locked(oid);
+  } else if (e.kind == Kind::blob) {
+    const auto [it, fresh] = m_blob_index.try_emplace(oid, static_cast<std::uint32_t>(m_blob_ids.size()));
+    if (fresh) {
+      m_blob_ids.push_back(oid);
+    }
+    e.target = it->second;
+  }
+  m_entry_table[free_slot] = (tag << 32) | (std::uint64_t{id} + 1);
+  return id;
+}
+
+std::uint32_t TreeStore::intern_name(std::string_view name)
+{
+  if (const auto it = m_name_index.find(name); it != m_name_index.end()) {
+    return it->second;
+  }
+  m_names.emplace_back(name);
+  const auto id = static_cast<std::uint32_t>(m_names.size() - 1);
+  m_name_index.emplace(m_names.back(), id);
+  return id;
+}
+
+std::uint32_t TreeStore::slot_locked(const git_oid& id)
+{
+  const auto hash_of = [](const git_oid& oid) {
+    std::uint64_t h = 0;
+    std::memcpy(&h, oid.id, sizeof h);
+    return static_cast<std::size_t>(h);
+  };
+  if ((m_trees.size() + 1) * 2 > m_slot_table.size()) {
+    std::vector<std::uint32_t> old = std::move(m_slot_table);
+    m_slot_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
+    const std::size_t mask = m_slot_table.size() - 1;
+    for (const std::uint32_t v : old) {
+      if (v != 0) {
+        std::size_t i = hash_of(m_trees[v - 1].id) & mask;
+        while (m_slot_table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        m_slot_table[i] = v;
+      }
+    }
+  }
+  const std::size_t mask = m_slot_table.size() - 1;
+  std::size_t i = hash_of(id) & mask;
+  for (; m_slot_table[i] != 0; i = (i + 1) & mask) {
+    if (git_oid_equal(&m_trees[m_slot_table[i] - 1].id, &id) != 0) {
+      return m_slot_table[i] - 1;
+    }
+  }
+  m_trees.emplace_back();
+  m_trees.back().id = id;
+  m_slot_table[i] = static_cast<std::uint32_t>(m_trees.size());
+  return m_slot_table[i] - 1;
+}
+
+std::uint32_t TreeStore::slot(const git_oid& id)
+{
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  return slot_locked(id);
+}
+
+bool TreeStore::ensure(std::uint32_t slot)
+{
+  if (m_trees[slot].loaded) {
+    return true;
+  }
+  git_tree* raw = nullptr;
+  const git_oid id = m_trees[slot].id;
+  if (git_tree_lookup(&raw, m_repo, &id) != 0) {
+    return false;
+  }
+  const TreePtr tree(raw);
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  const std::size_t n = git_tree_entrycount(tree.get());
+  Level level;
+  Builder b;
+  b.reset(this, nullptr, &level);
+  std::string bytes;
+  std::vector<std::uint32_t> ids;
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+    char mode[16];
+    const int len = std::snprintf(mode, sizeof mode, "%o ", static_cast<unsigned>(git_tree_entry_filemode_raw(e)));
+    bytes.assign(mode, static_cast<std::size_t>(len)).append(git_tree_entry_name(e)).push_back('\0');
+    bytes.append(reinterpret_cast<const char*>(git_tree_entry_id(e)->id), GIT_OID_RAWSZ);
+    b.add_new(bytes.data(), bytes.size(), true);
+  }
+  for (const auto& f : b.fresh) {
+    level.ids[f.pos] = intern_entry(std::string_view(b.assembled.data() + f.offset, f.size), f.hash);
+  }
+  record(slot, k_none, b);
+  return true;
+}
+
+std::string TreeStore::stats() const
+{
+  return std::to_string(m_trees.size()) + " trees, " + std::to_string(m_entry_count) + " distinct entries, "
+         + std::to_string(m_pieces.size()) + " pieces, " + std::to_string(m_new_ids.size()) + " parsed entries";
+}
+
+std::span<const TreeStore::Piece> TreeStore::pieces(std::uint32_t slot) const
+{
+  const TreeInfo& t = m_trees[slot];
+  return {m_pieces.data() + t.first_piece, t.piece_count};
+}
+
+void TreeStore::entries(std::uint32_t slot, std::uint32_t begin, std::uint32_t end,
+                        std::vector<std::uint32_t>& out) const
+{
+  const auto ps = pieces(slot);
+  auto it = std::upper_bound(ps.begin(), ps.end(), begin, [](std::uint32_t i, const Piece& p) { return i < p.start; });
+  if (it != ps.begin()) {
+    --it;
+  }
+  for (; it != ps.end() && it->start < end; ++it) {
+    const std::uint32_t a = std::max(begin, it->start);
+    const std::uint32_t b = std::min(end, it->start + it->size());
+    if (a >= b) {
+      continue;
+    }
+    if (it->inherited()) {
+      entries(m_trees[slot].base, it->src + (a - it->start), it->src + (b - it->start), out);
+    } else {
+      out.insert(out.end(), m_new_ids.begin() + it->src + (a - it->start),
+                 m_new_ids.begin() + it->src + (b - it->start));
+    }
+  }
+}
+
+}  // namespace dsnguard::sources
