@@ -1,5 +1,6 @@
 #include "sources/blob_reader.hpp"
 
+#include "sources/pack_format.hpp"
 #include "sources/pack_reader.hpp"
 
 #include "util/text.hpp"
@@ -24,11 +25,6 @@ namespace {
 
 constexpr std::size_t k_binary_probe = 8192;
 constexpr std::size_t k_chunk = 64;  // consecutive blobs per work item: neighbours in a pack share delta bases
-
-std::uint32_t be32(const unsigned char* p)
-{
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
 
 // Adds the offsets of one version-2 pack index (the format git has written since 1.5.2).
 void read_idx(const std::string& file, std::uint64_t pack_no, const OidSet& wanted, OidMap<std::uint64_t>& out)

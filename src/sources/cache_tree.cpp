@@ -11,6 +11,8 @@
 #include <limits>
 #include <utility>
 
+#include "sources/pack_format.hpp"
+
 namespace dsnguard::sources {
 
 namespace {
@@ -18,11 +20,6 @@ namespace {
 constexpr std::size_t k_header = 12;
 constexpr std::size_t k_checksum = 20;
 constexpr std::size_t k_fixed = 62;  // stat data, mode, ids, object id, flags
-
-std::uint32_t be32(const unsigned char* p)
-{
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
 
 std::uint16_t be16(const unsigned char* p)
 {

@@ -14,16 +14,13 @@
 #include <span>
 #include <thread>
 
+#include "sources/pack_format.hpp"
+
 namespace dsnguard::sources {
 
 namespace {
 
 enum : std::uint8_t { k_commit = 1, k_tree = 2, k_blob = 3, k_tag = 4, k_ofs_delta = 6, k_ref_delta = 7 };
-
-std::uint32_t be32(const unsigned char* p)
-{
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
 
 class Mapping {
 public:
@@ -99,21 +96,6 @@ bool inflate_to(z_stream& zs, const unsigned char* in, std::size_t in_size, char
   return rc == Z_STREAM_END && zs.total_out == out_size;
 }
 
-std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
-{
-  std::uint64_t v = 0;
-  int shift = 0;
-  while (p < end) {
-    const unsigned char c = *p++;
-    v |= std::uint64_t{c & 0x7fu} << shift;
-    shift += 7;
-    if ((c & 0x80) == 0 || shift > 63) {
-      break;
-    }
-  }
-  return v;
-}
-
 // Appends a piece, merging it into the previous one when both are inserts or both copy adjacent base bytes (git
 // splits long copies into 64 KiB instructions).
 void add_piece(std::vector<core::DeltaPiece>& pieces, std::size_t offset, std::size_t size, std::size_t base_offset,
@@ -139,53 +121,37 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
   }
   const unsigned char* p = d;
   const unsigned char* end = d + d_size;
-  if (varint(p, end) != base_size) {
+  if (delta_varint(p, end) != base_size) {
     return false;
   }
-  const std::uint64_t result_size = varint(p, end);
+  const std::uint64_t result_size = delta_varint(p, end);
   out.resize(result_size);
   std::size_t o = 0;
-  while (p < end) {
-    const unsigned char op = *p++;
-    if ((op & 0x80) != 0) {
-      std::size_t off = 0;
-      std::size_t len = 0;
-      for (int i = 0; i < 4; ++i) {
-        if ((op & (1u << i)) != 0 && p < end) {
-          off |= std::size_t{*p++} << (8 * i);
+  const bool ok = for_each_delta_op(
+      p, end,
+      [&](std::uint64_t off, std::uint64_t len) {
+        if (off + len > base_size || o + len > result_size) {
+          return false;
         }
-      }
-      for (int i = 0; i < 3; ++i) {
-        if ((op & (0x10u << i)) != 0 && p < end) {
-          len |= std::size_t{*p++} << (8 * i);
+        std::memcpy(out.data() + o, base + off, len);
+        if (pieces != nullptr) {
+          add_piece(*pieces, o, len, off, true);
         }
-      }
-      if (len == 0) {
-        len = 0x10000;
-      }
-      if (off + len > base_size || o + len > result_size) {
-        return false;
-      }
-      std::memcpy(out.data() + o, base + off, len);
-      if (pieces != nullptr) {
-        add_piece(*pieces, o, len, off, true);
-      }
-      o += len;
-    } else if (op != 0) {
-      if (p + op > end || o + op > result_size) {
-        return false;
-      }
-      std::memcpy(out.data() + o, p, op);
-      if (pieces != nullptr) {
-        add_piece(*pieces, o, op, 0, false);
-      }
-      p += op;
-      o += op;
-    } else {
-      return false;
-    }
-  }
-  return o == result_size;
+        o += len;
+        return true;
+      },
+      [&](const unsigned char* bytes, std::size_t len) {
+        if (o + len > result_size) {
+          return false;
+        }
+        std::memcpy(out.data() + o, bytes, len);
+        if (pieces != nullptr) {
+          add_piece(*pieces, o, len, 0, false);
+        }
+        o += len;
+        return true;
+      });
+  return ok && o == result_size;
 }
 
 class Pack {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sources/pack_format.hpp"
 #include "sources/pack_reader.hpp"
 
 namespace dsnguard::sources {
@@ -53,21 +54,6 @@ TreeStore::Kind kind_of(const char* raw)
   case 0160000u: return TreeStore::Kind::other;
   default: return TreeStore::Kind::blob;
   }
-}
-
-std::uint64_t varint(const unsigned char*& p, const unsigned char* end)
-{
-  std::uint64_t v = 0;
-  int shift = 0;
-  while (p < end) {
-    const unsigned char c = *p++;
-    v |= std::uint64_t{c & 0x7fu} << shift;
-    shift += 7;
-    if ((c & 0x80) == 0 || shift > 63) {
-      break;
-    }
-  }
-  return v;
 }
 
 // One tree of the delta chain a thread is resolving.
@@ -222,45 +208,28 @@ struct TreeStore::Builder {
   void apply(const unsigned char* p, std::size_t size)
   {
     const unsigned char* end = p + size;
-    const std::uint64_t base_size = varint(p, end);
-    const std::uint64_t result_size = varint(p, end);
+    const std::uint64_t base_size = delta_varint(p, end);
+    const std::uint64_t result_size = delta_varint(p, end);
     if (base_size != base->offs.back() || result_size > UINT32_MAX) {
       bad = true;
       return;
     }
-    while (p < end && !bad) {
-      const unsigned char op = *p++;
-      if ((op & 0x80) != 0) {
-        std::uint64_t off = 0;
-        std::uint64_t len = 0;
-        for (int i = 0; i < 4; ++i) {
-          if ((op & (1u << i)) != 0 && p < end) {
-            off |= std::uint64_t{*p++} << (8 * i);
+    const bool ok = for_each_delta_op(
+        p, end,
+        [&](std::uint64_t off, std::uint64_t len) {
+          if (off + len > base_size) {
+            return false;
           }
-        }
-        for (int i = 0; i < 3; ++i) {
-          if ((op & (0x10u << i)) != 0 && p < end) {
-            len |= std::uint64_t{*p++} << (8 * i);
-          }
-        }
-        if (len == 0) {
-          len = 0x10000;
-        }
-        if (off + len > base_size) {
-          bad = true;
-          return;
-        }
-        copy(static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len));
-      } else if (op != 0) {
-        if (op > end - p) {
-          bad = true;
-          return;
-        }
-        feed(reinterpret_cast<const char*>(p), op);
-        p += op;
-      } else {
-        bad = true;
-      }
+          copy(static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len));
+          return !bad;
+        },
+        [&](const unsigned char* bytes, std::size_t len) {
+          feed(reinterpret_cast<const char*>(bytes), len);
+          return !bad;
+        });
+    if (!ok) {
+      bad = true;
+      return;
     }
     if (!pending.empty() || done != result_size) {
       bad = true;

@@ -30,7 +30,7 @@ const std::vector<std::string>& snippets()
 {
   static const std::vector<std::string> s = {
       "DATABASE_URL=postgresql://app:S3cr3tPa55w0rdQ@db.prod-cluster.net:5432/app\n",
-      "engine = create_engine(\"postgresql+psycopg2://scott:Tg7xW2pLq9@10.0.3.7/prod\")\n",
+      "engine = create_engine(\"postgresql+psycopg2://scott:Tg7xW2pLq9@db7.prod-west.net/prod\")\n",
       "export PGPASSWORD=Xk29fj3kL2vB\n",
       "url: jdbc:postgresql://pg.internal:5432/db?user=svc&password=Jf83kd02lsQw\n",
       "MONGO=mongodb+srv://admin:Qz8wXy21Lm@cluster0.abc12.mongodb.net/test\n",
