@@ -13,6 +13,7 @@
 #include "scan/delta_scan.hpp"
 #include "scan/findings.hpp"
 #include "scan/prefilter.hpp"
+#include "scan/regex_guard.hpp"
 #include "scan/validate.hpp"
 #include "scan/window.hpp"
 
@@ -31,14 +32,6 @@ constexpr std::size_t k_multiline_lines = 40;
 // After this many keyword hits in one fragment, the affected rules scan the whole fragment once instead.
 constexpr std::size_t k_hit_limit = 20000;
 
-RE2::Options regex_options()
-{
-  RE2::Options options;
-  options.set_log_errors(false);
-  options.set_max_mem(64 << 20);
-  return options;
-}
-
 // An RE2 built on first use, thread-safe (a staged scan of a few files needs few of the rules' regexes; building
 // all of them was a quarter of its start-up). Truthy when the rule has this regex at all. A regex that does not
 // compile matches nothing (RE2 semantics); Engine::compile checks user rules eagerly, so only built-in rules,
@@ -53,7 +46,7 @@ public:
   const RE2* operator->() const { return &get(); }
   const RE2& get() const
   {
-    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, regex_options()); });
+    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options()); });
     return *m_state->re;
   }
 
@@ -75,6 +68,8 @@ struct CompiledRule {
   // Capture group indices, set by Engine::Impl::built(): the secret (0 = none), "key" or "call" (0 = none).
   mutable int secret_group = 0;
   mutable int label_group = 0;
+  // A literal test that skips the regex on windows it cannot match (set with the groups).
+  mutable RegexGuard guard;
   std::unique_ptr<std::once_flag> groups_once = std::make_unique<std::once_flag>();
   bool multiline = false;
   bool generic = false;
@@ -90,12 +85,17 @@ core::Expected<void> check_regex(const core::Rule& rule, const LazyRegex& re, co
   return {};
 }
 
-// Resolves the rule's capture group names against its (built) pattern.
+// Resolves the rule's capture group names against its (built) pattern and derives its guard.
 core::Expected<void> resolve_groups(const CompiledRule& cr)
 {
   const auto& rule = *cr.rule;
   if (!cr.pattern || !cr.pattern->ok()) {
     return {};
+  }
+  if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
+    cr.guard = RegexGuard::from_literals(*literals);
+  } else {
+    cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(), rule.keywords);
   }
   const auto& names = cr.pattern->NamedCapturingGroups();
   if (!rule.secret_group.empty()) {
@@ -206,6 +206,9 @@ bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
   bool any_match = false;
   const CompiledRule& cr = built(rule_index);
   const std::string_view text = window.text();
+  if (!cr.guard.may_match(text)) {
+    return false;
+  }
   const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));
   std::size_t pos = 0;

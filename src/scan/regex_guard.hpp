@@ -1,0 +1,61 @@
+#pragma once
+// A necessary condition for one regex to match, cheap to test on a window: a few literals of which at least one
+// occurs in every text the regex matches. Derived from RE2's own prefilter (FilteredRE2), so it holds by RE2's
+// construction rather than by reading the rule. Most keyword windows of a database library's sources (a
+// "postgres" in prose, without "://") fail it and skip the regex. Internal to scan/.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace dsnguard::scan {
+
+// The options every rule regex is compiled with (the guard of a regex holds for these options).
+RE2::Options rule_regex_options();
+
+class RegexGuard {
+public:
+  // A guard that always passes.
+  RegexGuard() = default;
+
+  // The guard of `pattern` compiled with `options`. Among the literals RE2's prefilter requires, picks a small
+  // set whose absence rules every match out, preferring literals that are not part of a rule keyword (`keywords`
+  // are lower case; a keyword hit opened the window, so its literals are usually present). No guard (always
+  // passes) when RE2 derives no condition or the smallest such set is too large to be worth testing.
+  static RegexGuard derive(const std::string& pattern, const RE2::Options& options,
+                           const std::vector<std::string>& keywords);
+  // A guard from literals derive() chose before (lower case ASCII; empty: always passes).
+  template <typename Strings>
+  static RegexGuard from_literals(const Strings& literals)
+  {
+    RegexGuard guard;
+    for (const auto& l : literals) {
+      guard.add(std::string(l));
+    }
+    return guard;
+  }
+
+  // False only when `text` cannot contain a match: none of the literals occurs in it (ASCII case-insensitively).
+  // Text holding a non-ASCII character whose case folds onto an ASCII letter (KELVIN SIGN, LATIN SMALL LETTER
+  // LONG S), which RE2's case-insensitive matching accepts, always passes.
+  bool may_match(std::string_view text) const;
+
+  // The literals (lower case); empty when the guard always passes.
+  const std::vector<std::string>& literals() const { return m_literals; }
+
+private:
+  void add(std::string literal);
+
+  std::vector<std::string> m_literals;
+  bool m_letters = false;  // some literal has a letter: the text is lower-cased before the search
+};
+
+namespace detail {
+// The guard literals of each built-in rule pattern, derived at build time (gen/guardgen.cpp); null for any other
+// pattern (a user rule, or a built-in one the user changed), whose guard is derived at run time.
+const std::vector<std::string_view>* builtin_guard(std::string_view pattern);
+}  // namespace detail
+
+}  // namespace dsnguard::scan

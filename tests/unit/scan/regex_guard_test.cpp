@@ -1,0 +1,180 @@
+#include "scan/regex_guard.hpp"
+
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "config/rules.hpp"
+
+namespace dsnguard::scan {
+namespace {
+
+RegexGuard guard_of(const std::string& pattern, std::vector<std::string> keywords = {})
+{
+  return RegexGuard::derive(pattern, rule_regex_options(), keywords);
+}
+
+bool regex_matches(const std::string& pattern, std::string_view text)
+{
+  const RE2 re(pattern, rule_regex_options());
+  EXPECT_TRUE(re.ok()) << pattern;
+  return RE2::PartialMatch(text, re);
+}
+
+TEST(RegexGuard, PicksTheLiteralThatIsNotTheKeyword)
+{
+  const std::string pattern = R"((?i)\b(?:postgres(?:ql)?|pgsql)://[^\s:@]+:[^\s@]+@)";
+  const auto guard = guard_of(pattern, {"postgres", "pgsql"});
+  EXPECT_EQ(guard.literals(), std::vector<std::string>{"://"});
+  EXPECT_FALSE(guard.may_match("connect with the postgres dialect of the pgsql driver"));
+  EXPECT_TRUE(guard.may_match("url = 'postgresql://app:s3cret@db:5432/app'"));
+  EXPECT_TRUE(guard.may_match("just a :// somewhere"));  // necessary, not sufficient
+}
+
+TEST(RegexGuard, ComparesLettersCaseInsensitively)
+{
+  const std::string pattern = "(?i)password[ \t]*=[ \t]*\\S+";
+  const auto guard = guard_of(pattern);
+  ASSERT_FALSE(guard.literals().empty());
+  for (const std::string text : {"PassWord = x", "PASSWORD=x", "xx password=1"}) {
+    EXPECT_TRUE(regex_matches(pattern, text)) << text;
+    EXPECT_TRUE(guard.may_match(text)) << text;
+  }
+  EXPECT_FALSE(guard.may_match("passw0rd = x"));
+}
+
+TEST(RegexGuard, EitherLiteralOfAnAlternationIsEnough)
+{
+  const auto guard = guard_of(R"((?i)db_?(?:pass|pwd)\s*=\s*\w+)", {"db"});
+  EXPECT_TRUE(guard.may_match("DB_PWD = abc"));
+  EXPECT_TRUE(guard.may_match("dbpass=abc"));
+  EXPECT_FALSE(guard.may_match("db_user = abc"));
+}
+
+TEST(RegexGuard, NoGuardWithoutLiterals)
+{
+  EXPECT_TRUE(guard_of("[a-z]+[0-9]+").literals().empty());
+  EXPECT_TRUE(guard_of("[a-z]+[0-9]+").may_match("nothing in common"));
+  EXPECT_TRUE(RegexGuard().may_match(""));
+}
+
+TEST(RegexGuard, NoGuardWhenTheOnlyLiteralsArePartOfTheKeywords)
+{
+  EXPECT_TRUE(guard_of("(?i)mysql://", {"mysql"}).literals().size() == 1);  // "://" is not part of the keyword
+  EXPECT_TRUE(guard_of("(?i)\\bmysql(?:dump)?\\b", {"mysql"}).literals().empty());
+}
+
+TEST(RegexGuard, NoGuardOnNonAsciiLiterals)
+{
+  // RE2 lower-cases them with Unicode rules; the guard folds ASCII only.
+  EXPECT_TRUE(guard_of("(?i)contrase\xC3\xB1" "a=\\S+").literals().empty());
+}
+
+TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
+{
+  // RE2's (?i) matching folds U+212A KELVIN SIGN onto 'k' and U+017F LATIN SMALL LETTER LONG S onto 's'.
+  const std::string kelvin = "(?i)apikey=\\w+";
+  const std::string kelvin_text = "api\xE2\x84\xAA" "ey=abc";
+  ASSERT_TRUE(regex_matches(kelvin, kelvin_text));
+  EXPECT_TRUE(guard_of(kelvin).may_match(kelvin_text));
+  const std::string long_s = "(?i)password=\\w+";
+  const std::string long_s_text = "pa\xC5\xBF" "sword=abc";
+  ASSERT_TRUE(regex_matches(long_s, long_s_text));
+  EXPECT_TRUE(guard_of(long_s).may_match(long_s_text));
+  // Other non-ASCII text is still filtered.
+  EXPECT_FALSE(guard_of(long_s).may_match("caf\xC3\xA9 passwort=abc"));
+}
+
+TEST(RegexGuard, FindsTheLiteralAtEveryOffsetAndLength)
+{
+  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters.
+  for (const std::string literal : {"x:/", "://", "ab", "pass_word"}) {
+    const auto guard = RegexGuard::from_literals(std::vector<std::string>{literal});
+    for (std::size_t size = literal.size(); size <= 80; ++size) {
+      for (std::size_t at = 0; at + literal.size() <= size; ++at) {
+        std::string text(size, '.');
+        text.replace(at, literal.size(), literal);
+        ASSERT_TRUE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+        std::string upper = text;
+        for (auto& c : upper) {
+          c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        }
+        ASSERT_TRUE(guard.may_match(upper)) << literal << " size " << size << " at " << at;
+        // The literal without its last byte, or cut by the end of the text, is not a match.
+        text[at + literal.size() - 1] = '.';
+        ASSERT_FALSE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+        ASSERT_FALSE(guard.may_match(std::string_view(upper).substr(0, at + literal.size() - 1)));
+      }
+    }
+  }
+}
+
+// The guard is a necessary condition: on every sample of every built-in rule, and on random texts stitched from
+// pieces of them, the guard passes wherever the rule's regex matches.
+TEST(RegexGuard, NeverRejectsWhatTheRuleMatches)
+{
+  auto rules = config::builtin_rules();
+  ASSERT_TRUE(rules.has_value());
+  std::vector<std::string> texts;
+  for (const auto& rule : *rules) {
+    for (const auto& s : rule.positives) {
+      texts.push_back(s.text);
+    }
+    for (const auto& s : rule.negatives) {
+      texts.push_back(s.text);
+    }
+  }
+  std::mt19937 rng(7);
+  const std::size_t samples = texts.size();
+  for (int i = 0; i < 2000; ++i) {
+    const auto& a = texts[rng() % samples];
+    const auto& b = texts[rng() % samples];
+    const std::size_t cut_a = a.empty() ? 0 : rng() % a.size();
+    const std::size_t cut_b = b.empty() ? 0 : rng() % b.size();
+    texts.push_back(a.substr(cut_a) + b.substr(0, cut_b));
+  }
+  std::size_t guarded = 0;
+  std::size_t rejected = 0;
+  for (const auto& rule : *rules) {
+    if (rule.pattern.empty()) {
+      continue;
+    }
+    const RE2 re(rule.pattern, rule_regex_options());
+    const auto guard = guard_of(rule.pattern, rule.keywords);
+    guarded += guard.literals().empty() ? 0 : 1;
+    std::size_t matched = 0;
+    for (const auto& text : texts) {
+      const bool pass = guard.may_match(text);
+      rejected += pass ? 0 : 1;
+      if (RE2::PartialMatch(text, re)) {
+        ++matched;
+        ASSERT_TRUE(pass) << rule.id << " rejects a text its regex matches: " << text;
+      }
+    }
+    EXPECT_GT(matched, 0u) << rule.id;
+  }
+  EXPECT_GT(guarded, rules->size() / 2);  // most rules have a guard
+  EXPECT_GT(rejected, 0u);
+}
+
+TEST(RegexGuard, BuildTimeTableEqualsTheRunTimeDerivation)
+{
+  auto rules = config::builtin_rules();
+  ASSERT_TRUE(rules.has_value());
+  for (const auto& rule : *rules) {
+    if (rule.pattern.empty()) {
+      continue;
+    }
+    const auto* table = detail::builtin_guard(rule.pattern);
+    ASSERT_NE(table, nullptr) << rule.id;
+    const std::vector<std::string> built(table->begin(), table->end());
+    EXPECT_EQ(built, guard_of(rule.pattern, rule.keywords).literals()) << rule.id;
+  }
+  EXPECT_EQ(detail::builtin_guard("(?i)not a built-in pattern"), nullptr);
+}
+
+}  // namespace
+}  // namespace dsnguard::scan
