@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <tuple>
 
 #include "app/exit_codes.hpp"
 #include "config/rules.hpp"
@@ -92,6 +93,10 @@ void CollectingSink::take(core::Report& report)
   std::lock_guard<std::mutex> lock(m_mutex);
   report.findings = std::move(m_findings);
   report.skipped = std::move(m_skipped);
+  // Worker threads report skips in whatever order they finish: sort so that the report does not depend on timing.
+  std::sort(report.skipped.begin(), report.skipped.end(), [](const core::Skipped& a, const core::Skipped& b) {
+    return std::tie(a.path, a.reason, a.detail) < std::tie(b.path, b.reason, b.detail);
+  });
   const auto notes = report.summary.notes;
   report.summary = m_summary;
   report.summary.files_scanned += m_files_scanned.exchange(0);

@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -144,6 +146,30 @@ TEST(WorktreeSource, BinaryAndOversizedFilesAreListedAsSkipped)
   EXPECT_EQ(skip_reason(k, "big.txt"), "too-large");
   EXPECT_EQ(skip_reason(k, "late_nul.txt"), "too-large");
   EXPECT_EQ(bytes_scanned(k), 16u);
+}
+
+TEST(WorktreeSource, SkippedListIsSortedByPathWhateverTheThreadTiming)
+{
+  // Two reader threads report skips as they finish; the report lists them by path, the same on every run.
+  TempDir dir;
+  git_init(dir.path());
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) {
+    // Mixed sizes and a name order unlike the index order make finishing order differ from path order.
+    const std::string name = "d" + std::to_string((i * 7) % 40) + "/blob" + std::to_string(i) + ".bin";
+    write_file(dir.path(), name, std::string("\0", 1) + text_of(static_cast<std::size_t>(64) << (i % 12)));
+    names.push_back(name);
+  }
+  git_commit_all(dir.path(), "init");
+  std::sort(names.begin(), names.end());
+  for (int run = 0; run < 3; ++run) {
+    const auto j = scan_json({dir.path()});
+    std::vector<std::string> listed;
+    for (const auto& s : j["skipped"]) {
+      listed.push_back(s["path"].get<std::string>());
+    }
+    EXPECT_EQ(listed, names);
+  }
 }
 
 TEST(WorktreeSource, NonUtf8FileNamesAreScanned)
