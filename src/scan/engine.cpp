@@ -68,8 +68,8 @@ struct CompiledRule {
   // Capture group indices, set by Engine::Impl::built(): the secret (0 = none), "key" or "call" (0 = none).
   mutable int secret_group = 0;
   mutable int label_group = 0;
-  // A literal test that skips the regex on windows it cannot match (set with the groups).
-  mutable RegexGuard guard;
+  // A literal test that skips the regex on windows it cannot match; checked before the regex is even built.
+  RegexGuard guard;
   std::unique_ptr<std::once_flag> groups_once = std::make_unique<std::once_flag>();
   bool multiline = false;
   bool generic = false;
@@ -85,17 +85,12 @@ core::Expected<void> check_regex(const core::Rule& rule, const LazyRegex& re, co
   return {};
 }
 
-// Resolves the rule's capture group names against its (built) pattern and derives its guard.
+// Resolves the rule's capture group names against its (built) pattern.
 core::Expected<void> resolve_groups(const CompiledRule& cr)
 {
   const auto& rule = *cr.rule;
   if (!cr.pattern || !cr.pattern->ok()) {
     return {};
-  }
-  if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
-    cr.guard = RegexGuard::from_literals(*literals);
-  } else {
-    cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(), rule.keywords);
   }
   const auto& names = cr.pattern->NamedCapturingGroups();
   if (!rule.secret_group.empty()) {
@@ -174,6 +169,11 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     cr.multiline = std::find(rule.tags.begin(), rule.tags.end(), "multiline") != rule.tags.end();
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
     cr.line_local = pattern_is_line_local(rule.pattern);
+    if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
+      cr.guard = RegexGuard::from_literals(*literals);
+    } else if (cr.pattern) {
+      cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(), rule.keywords);
+    }
     if (rule.kind == core::FindingKind::secret && cr.pattern) {
       if (rule.keywords.empty()) {
         impl->keywordless.push_back(i);
@@ -203,12 +203,12 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
 bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const core::Fragment& fragment,
                             std::vector<RawFinding>& out) const
 {
-  bool any_match = false;
-  const CompiledRule& cr = built(rule_index);
   const std::string_view text = window.text();
-  if (!cr.guard.may_match(text)) {
+  if (!compiled[rule_index].guard.may_match(text)) {
     return false;
   }
+  bool any_match = false;
+  const CompiledRule& cr = built(rule_index);
   const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));
   std::size_t pos = 0;
