@@ -29,7 +29,7 @@ constexpr std::size_t k_back = 1024;
 constexpr std::size_t k_forward = 4096;
 // Lines after the hit line that multi-line rules (driver calls, config blocks) may span.
 constexpr std::size_t k_multiline_lines = 40;
-// After this many keyword hits in one fragment, the affected rules scan the whole fragment once instead.
+// After this many keyword hits in one fragment, every keyword rule scans the whole fragment once instead.
 constexpr std::size_t k_hit_limit = 20000;
 
 // An RE2 built on first use, thread-safe (a staged scan of a few files needs few of the rules' regexes; building
@@ -282,7 +282,6 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
                               : impl.prefilter->find(bytes, k_hit_limit);
   const bool flooded = hits.size() >= k_hit_limit;
   if (flooded) {
-    hits.resize(k_hit_limit);
     base = nullptr;
   }
   std::unique_ptr<BlobMemo> memo;
@@ -296,16 +295,24 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
       windows[i].emplace_back(0, bytes.size());
     }
   }
+  if (flooded) {
+    // Hits past the limit were not collected, so which rules they would open is unknown: every keyword rule scans
+    // the whole fragment (their guards drop most of them cheaply).
+    for (const auto& rules_of_keyword : impl.keyword_rules) {
+      for (const std::size_t i : rules_of_keyword) {
+        if (path_ok[i]) {
+          windows[i].assign(1, {0, bytes.size()});
+        }
+      }
+    }
+    hits.clear();
+  }
   for (const auto& hit : hits) {
     // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
     std::pair<std::size_t, std::size_t> around[2];
     bool computed[2] = {false, false};
     for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
       if (!path_ok[i]) {
-        continue;
-      }
-      if (flooded) {
-        windows[i].assign(1, {0, bytes.size()});
         continue;
       }
       const std::size_t kind = impl.compiled[i].multiline ? 1 : 0;

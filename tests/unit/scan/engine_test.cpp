@@ -297,6 +297,20 @@ TEST(EngineScan, LargeFileWithoutKeywordsHasNoFindings)
   EXPECT_EQ(fs[0].location.line, 20001u);
 }
 
+TEST(EngineScan, RulesWhoseKeywordsComeAfterAFloodOfHitsStillRun)
+{
+  // Past the hit limit (20,000 keyword hits) the engine scans whole fragments per rule; a rule whose keywords
+  // only occur after the limit must be among them.
+  std::string dump;
+  for (int i = 0; i < 21000; ++i) {
+    dump += "INSERT INTO engines VALUES ('mysql');\n";
+  }
+  dump += "DATABASE_URL=postgres://app:Kq9Wm2Lx7@db.acme.io/app\n";
+  const auto fs = secrets(scan(dump, "dump.sql"));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].location.line, 21001u);
+}
+
 TEST(EngineScan, HugeSingleLineIsScannedAroundHits)
 {
   std::string line(300000, 'a');
