@@ -11,6 +11,7 @@
 #include "core/fingerprint.hpp"
 #include "dsn/judge.hpp"
 #include "scan/delta_scan.hpp"
+#include "scan/encoded.hpp"
 #include "scan/findings.hpp"
 #include "scan/prefilter.hpp"
 #include "scan/regex_guard.hpp"
@@ -254,12 +255,68 @@ bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
 
 std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
 {
-  const Impl& impl = *m_impl;
   std::vector<core::Finding> findings = scan_path(fragment.origin);
-  const std::string_view bytes = fragment.bytes;
-  if (bytes.empty()) {
+  if (fragment.bytes.empty()) {
     return findings;
   }
+  for (auto& f : scan_content(fragment)) {
+    findings.push_back(std::move(f));
+  }
+  scan_encoded(fragment, findings);
+  return findings;
+}
+
+void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Finding>& findings) const
+{
+  if (!may_hold_manifest(fragment.origin.path)) {
+    return;  // a pass over every byte of every file (and blob of history) would cost more than the rules
+  }
+  const auto values = kubernetes_secret_values(fragment.bytes);
+  if (values.empty()) {
+    return;
+  }
+  const std::string_view bytes = fragment.bytes;
+  for (const auto& value : values) {
+    core::Fragment inner;
+    inner.bytes = value.decoded;
+    inner.origin = fragment.origin;
+    const std::size_t line_start = bytes.rfind('\n', value.offset) == std::string_view::npos
+                                       ? 0
+                                       : bytes.rfind('\n', value.offset) + 1;
+    const auto line = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.begin() + line_start, '\n') + 1);
+    if (fragment.added_lines != nullptr
+        && std::none_of(fragment.added_lines->begin(), fragment.added_lines->end(),
+                        [&](const auto& r) { return line >= r.first && line <= r.last; })) {
+      continue;
+    }
+    // An allow marker counts on the encoded line or the line above it, as for any finding.
+    const std::size_t line_end = std::min(bytes.find('\n', value.offset), bytes.size());
+    const std::size_t previous = line_start >= 2 ? bytes.rfind('\n', line_start - 2) : std::string_view::npos;
+    const std::size_t above = previous == std::string_view::npos ? 0 : previous + 1;
+    const bool allowed = bytes.substr(above, line_end - above).find("dsnguard:allow") != std::string_view::npos;
+    for (auto& f : scan_content(inner)) {
+      f.location.line = line;
+      f.location.end_line = line;
+      f.location.column = static_cast<std::uint32_t>(value.offset - line_start + 1);
+      f.location.end_column = static_cast<std::uint32_t>(value.offset + value.length - line_start);
+      f.location.offset = value.offset;
+      f.location.length = value.length;
+      f.message += " (base64-encoded in a Kubernetes Secret)";
+      f.attributes.emplace_back("encoding", "base64");
+      if (allowed && !f.suppressed) {
+        f.suppressed = true;
+        f.suppressed_by = "inline";
+      }
+      findings.push_back(std::move(f));
+    }
+  }
+}
+
+std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) const
+{
+  const Impl& impl = *m_impl;
+  std::vector<core::Finding> findings;
+  const std::string_view bytes = fragment.bytes;
   // Windows per rule, from keyword hits.
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows(impl.compiled.size());
   std::vector<bool> path_ok(impl.compiled.size(), false);

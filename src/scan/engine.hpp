@@ -28,6 +28,10 @@ public:
 
 private:
   struct Impl;
+  // Content rules on fragment.bytes only.
+  std::vector<core::Finding> scan_content(const core::Fragment& fragment) const;
+  // Content rules on the values the fragment stores encoded (encoded.hpp), located at the encoded token.
+  void scan_encoded(const core::Fragment& fragment, std::vector<core::Finding>& findings) const;
   explicit Engine(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> m_impl;
 };

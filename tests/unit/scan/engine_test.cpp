@@ -311,6 +311,35 @@ TEST(EngineScan, RulesWhoseKeywordsComeAfterAFloodOfHitsStillRun)
   EXPECT_EQ(fs[0].location.line, 21001u);
 }
 
+TEST(EngineScan, Base64ValuesOfKubernetesSecretsAreDecoded)
+{
+  // "postgresql://app:Zq8Tn4Wx2Lp@pg.prod.acme-corp.io/app", base64
+  const std::string token = "cG9zdGdyZXNxbDovL2FwcDpacThUbjRXeDJMcEBwZy5wcm9kLmFjbWUtY29ycC5pby9hcHA=";
+  const std::string manifest = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  DATABASE_URL: " + token + "\n";
+  const auto fs = secrets(scan(manifest, "k8s/db-secret.yaml"));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "postgres-uri");
+  EXPECT_EQ(fs[0].secret, "Zq8Tn4Wx2Lp");
+  EXPECT_EQ(fs[0].location.line, 6u);
+  EXPECT_EQ(fs[0].location.column, 17u);
+  EXPECT_EQ(fs[0].location.end_column, 16u + token.size());
+  EXPECT_EQ(fs[0].attribute("encoding"), "base64");
+  // The same value outside a Secret manifest is not decoded.
+  EXPECT_TRUE(secrets(scan("kind: ConfigMap\ndata:\n  DATABASE_URL: " + token + "\n", "k8s/cm.yaml")).empty());
+  // Staged scans report it only when its line is added; an allow marker on the line suppresses it.
+  const std::vector<core::LineRange> other{{1, 5}};
+  EXPECT_TRUE(secrets(scan(manifest, "k8s/db-secret.yaml", &other)).empty());
+  const std::vector<core::LineRange> its_line{{6, 6}};
+  EXPECT_EQ(secrets(scan(manifest, "k8s/db-secret.yaml", &its_line)).size(), 1u);
+  const auto allowed = secrets(scan(manifest + "  # dsnguard:allow\n", "k8s/db-secret.yaml"));
+  ASSERT_EQ(allowed.size(), 1u);
+  EXPECT_FALSE(allowed[0].suppressed);  // the marker is below, not on or above the line
+  const std::string marked = "apiVersion: v1\nkind: Secret\ndata:\n  # dsnguard:allow\n  DATABASE_URL: " + token + "\n";
+  const auto suppressed = secrets(scan(marked, "k8s/db-secret.yaml"));
+  ASSERT_EQ(suppressed.size(), 1u);
+  EXPECT_TRUE(suppressed[0].suppressed);
+}
+
 TEST(EngineScan, HugeSingleLineIsScannedAroundHits)
 {
   std::string line(300000, 'a');
