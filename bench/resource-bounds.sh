@@ -24,6 +24,7 @@ g() { git -C "$1" -c user.name=b -c user.email=b@example.com "$@"; }
 mkdir -p "$work/files"
 git init -q "$work/files"
 truncate -s 2G "$work/files/huge.bin"
+# A made-up credential the scan must find at the end of a 100 MB line. dsnguard:allow
 python3 -c "import sys; sys.stdout.write('a' * (100 * 1024 * 1024) + ' postgresql://u:Wq4Zr8Nm2Kx6@db.big-corp.net/x\n')" > "$work/files/long.txt"
 measure "2 GiB sparse file + 100 MB line (defaults)" "$bin" scan "$work/files"
 measure "100 MB line, --max-file-size 200M" "$bin" scan --max-file-size 200M "$work/files"

@@ -185,6 +185,11 @@ bool is_filler_compound(std::string_view s)
 
 bool is_placeholder(std::string_view pw)
 {
+  // The closing backtick of Markdown inline code: "set `Password=` to ...", "`;user=;password=` properties".
+  if (!pw.empty() && pw.front() == '`'
+      && (pw.size() == 1 || pw[1] == ' ' || pw[1] == '\t' || pw[1] == ',' || pw[1] == '.')) {
+    return true;
+  }
   if (pw.size() >= 2) {
     const char f = pw.front();
     const char b = pw.back();

@@ -17,7 +17,8 @@ struct Candidate {
   std::size_t start = 0;       // match start in the window text
   std::size_t end = 0;         // match end in the window text (exclusive)
   dsn::Span secret;            // raw password bytes in the window text
-  std::string label;           // variable or call name for messages ("PGPASSWORD", "psycopg2.connect")
+  // Variable or call name for messages, e.g. PGPASSWORD or psycopg2.connect.
+  std::string label;
 };
 
 // Validates a match of `rule` at [start, end) of `text` (a window of the fragment, container escapes undone).

@@ -67,6 +67,15 @@ TEST(ClassifyPassword, BracketPlaceholders)
   EXPECT_EQ(classify_password("<x9Kq2"), PasswordKind::literal);
 }
 
+TEST(ClassifyPassword, ClosingBacktickOfMarkdownCodeIsNotAPassword)
+{
+  for (const std::string pw : {"`", "` properties (SQL Server, jTDS)", "` to the value", "`, then", "`."}) {
+    EXPECT_EQ(classify_password(pw), PasswordKind::placeholder) << pw;
+  }
+  EXPECT_EQ(classify_password("`Kq9Wm2Lx`"), PasswordKind::literal);  // a password quoted in backticks
+  EXPECT_EQ(classify_password("Kq9`Wm2Lx"), PasswordKind::literal);
+}
+
 TEST(ClassifyPassword, PlaceholderWords)
 {
   for (const char* pw : {"password", "passwd", "pass", "pwd", "changeme", "change_me", "replace-me", "your_password",
