@@ -1,6 +1,5 @@
 // `dsnguard audit [PATH]` (issue 6): one on-demand report of everything: the working tree, the full history
 // (when the history source is available), the lint checks and, with --verify, liveness. Markdown by default; --format html|json|sarif|text as well.
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -125,15 +124,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   //    source and provenance grouping as `scan --history`.
   core::Report history;
   if (info->is_git) {
-    sources::HistoryOptions ho;
-    ho.path = o.path;
-    ho.all_objects = o.all_objects;
-    ho.since = o.since;
-    ho.range = o.range;
-    ho.max_file_size = o.max_file_size;
-    ho.threads = o.threads;
-    ho.progress = ::isatty(STDERR_FILENO) == 1 && !o.quiet;
-    auto source = sources::make_history_source(ho);
+    auto source = sources::make_history_source(history_options(o));
     if (!source) {
       return fail_with(err, source.error());
     }
@@ -145,12 +136,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
     }
   }
   // 2. Working tree (tracked + untracked, not ignored): what HEAD does not have yet.
-  sources::WorktreeOptions wo;
-  wo.path = o.path;
-  wo.no_git = o.no_git;
-  wo.max_file_size = o.max_file_size;
-  wo.threads = o.threads;
-  auto worktree = sources::make_worktree_source(wo);
+  auto worktree = sources::make_worktree_source(worktree_options(o));
   if (!worktree) {
     return fail_with(err, worktree.error());
   }

@@ -47,6 +47,29 @@ core::Expected<scan::Engine> load_engine(const Options& options)
   return scan::Engine::compile(std::move(rules));
 }
 
+sources::HistoryOptions history_options(const Options& options)
+{
+  sources::HistoryOptions ho;
+  ho.path = options.path;
+  ho.all_objects = options.all_objects;
+  ho.since = options.since;
+  ho.range = options.range;
+  ho.max_file_size = options.max_file_size;
+  ho.threads = options.threads;
+  ho.progress = ::isatty(STDERR_FILENO) == 1 && !options.quiet;
+  return ho;
+}
+
+sources::WorktreeOptions worktree_options(const Options& options)
+{
+  sources::WorktreeOptions wo;
+  wo.path = options.path;
+  wo.no_git = options.no_git;
+  wo.max_file_size = options.max_file_size;
+  wo.threads = options.threads;
+  return wo;
+}
+
 CollectingSink::CollectingSink(const scan::Engine& engine, std::ostream& err) : m_engine(engine), m_err(err) {}
 
 core::Visit CollectingSink::fragment(const core::Fragment& fragment)

@@ -26,6 +26,11 @@ core::Expected<sources::RepoInfo> discover_once(const Options& options);
 // Built-in rules plus every --rules file, compiled. Errors are config errors naming file, rule and RE2 error.
 core::Expected<scan::Engine> load_engine(const Options& options);
 
+// The source options a command's flags select (path, size limit, threads; --since/--range/--all-objects and a
+// progress line on a terminal for history), shared by `scan` and `audit`.
+sources::HistoryOptions history_options(const Options& options);
+sources::WorktreeOptions worktree_options(const Options& options);
+
 // A FragmentSink that scans each fragment with the engine and collects findings, skips and counters.
 // Thread-safe.
 class CollectingSink : public core::FragmentSink {

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -33,15 +31,7 @@ core::Expected<ScanSource> make_source(const Options& options)
 {
   ScanSource out;
   if (options.history) {
-    sources::HistoryOptions ho;
-    ho.path = options.path;
-    ho.all_objects = options.all_objects;
-    ho.since = options.since;
-    ho.range = options.range;
-    ho.max_file_size = options.max_file_size;
-    ho.threads = options.threads;
-    ho.progress = ::isatty(STDERR_FILENO) == 1 && !options.quiet;
-    DSNGUARD_TRY_ASSIGN(auto h, sources::make_history_source(ho));
+    DSNGUARD_TRY_ASSIGN(auto h, sources::make_history_source(history_options(options)));
     out.history = h.get();
     out.source = std::move(h);
     out.mode = "history";
@@ -75,12 +65,7 @@ core::Expected<ScanSource> make_source(const Options& options)
     out.mode = "pre-push";
     return out;
   }
-  sources::WorktreeOptions wo;
-  wo.path = options.path;
-  wo.no_git = options.no_git;
-  wo.max_file_size = options.max_file_size;
-  wo.threads = options.threads;
-  DSNGUARD_TRY_ASSIGN(out.source, sources::make_worktree_source(wo));
+  DSNGUARD_TRY_ASSIGN(out.source, sources::make_worktree_source(worktree_options(options)));
   return out;
 }
 
