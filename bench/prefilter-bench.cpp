@@ -1,7 +1,8 @@
 // Keyword prefilter throughput over every file of a directory, per kernel (scalar hash loop, SSSE3 and AVX2
 // nibble lookups), with the default rules' keywords. Also checks that the kernels agree and reports how many
 // offsets the SIMD kernels hand to the exact comparison (false candidates cost time).
-// Built only with -DDSNGUARD_BUILD_BENCH=ON; usage: prefilter-bench DIR [ROUNDS]  (.git directories are skipped)
+// Built only with -DDSNGUARD_BUILD_BENCH=ON; usage: prefilter-bench DIR [ROUNDS [KERNEL]]  (.git directories are
+// skipped; KERNEL = scalar, ssse3 or avx2 runs only that one, e.g. under perf record)
 
 #include <algorithm>
 #include <bit>
@@ -82,10 +83,11 @@ double ms_since(Clock::time_point t0)
 int main(int argc, char** argv)
 {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s DIR [ROUNDS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s DIR [ROUNDS [KERNEL]]\n", argv[0]);
     return 2;
   }
   const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 15;
+  const std::string only = argc > 3 ? argv[3] : "";
   const auto keywords = rule_keywords();
   const auto files = read_tree(argv[1]);
   std::size_t bytes = 0;
@@ -106,6 +108,9 @@ int main(int argc, char** argv)
   std::printf("%-8s %10s %10s %10s %10s %10s %9s\n", "kernel", "build ms", "median ms", "best ms", "MB/s med",
               "MB/s best", "hits");
   for (const Kernel& k : kernels) {
+    if (!only.empty() && only != k.name) {
+      continue;
+    }
     if (!Prefilter::supported(k.kernel)) {
       std::printf("%-8s (not supported by this CPU)\n", k.name);
       continue;
@@ -149,7 +154,7 @@ int main(int argc, char** argv)
 
   // Candidate offsets of the SIMD filter (before the exact comparison), over the same bytes.
   const teddy::Isa isa = teddy::cpu_supports(teddy::Isa::avx2) ? teddy::Isa::avx2 : teddy::Isa::ssse3;
-  if (teddy::cpu_supports(isa)) {
+  if (teddy::cpu_supports(isa) && only.empty()) {
     const teddy::Masks masks = teddy::build_masks(keywords);
     const std::size_t block = teddy::block_bytes(isa);
     std::size_t candidates = 0;

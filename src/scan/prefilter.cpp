@@ -42,6 +42,13 @@ inline std::uint32_t hash(std::uint32_t folded)
   return (folded * 0x9e3779b1u) >> (32 - k_hash_bits);
 }
 
+constexpr unsigned k_long_hash_bits = 16;  // 8 KiB of bits for the 8-byte check
+
+inline std::uint32_t hash_long(std::uint64_t folded)
+{
+  return static_cast<std::uint32_t>((folded * 0x9e3779b97f4a7c15ull) >> (64 - k_long_hash_bits));
+}
+
 inline std::uint64_t bit(const std::uint64_t* bits, std::uint32_t h)
 {
   return (bits[h >> 6] >> (h & 63)) & 1u;
@@ -118,6 +125,30 @@ Prefilter::Prefilter(std::vector<std::string> keywords, Kernel kernel) : m_keywo
     if (!m_tables[t].pending.empty()) {
       build(m_tables[t]);
       m_used.push_back(t);
+    }
+  }
+  if (m_kernel != Kernel::scalar && m_used.size() == 1 && m_used[0] == 3) {
+    m_long_bits.assign((std::size_t{1} << k_long_hash_bits) / 64, 0);
+    for (const std::string& k : m_keywords) {
+      if (k.empty()) {
+        continue;
+      }
+      const std::size_t len = std::min<std::size_t>(k.size(), 8);
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      unsigned char sel[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; j < len; ++j) {
+        buf[j] = static_cast<unsigned char>(k[j] | 0x20);
+        sel[j] = 0xff;
+      }
+      std::uint64_t folded = 0;
+      std::uint64_t mask = 0;
+      std::memcpy(&folded, buf, 8);
+      std::memcpy(&mask, sel, 8);
+      const std::uint32_t h = hash_long(folded);
+      m_long_bits[h >> 6] |= std::uint64_t{1} << (h & 63);
+      if (std::find(m_long_masks.begin(), m_long_masks.end(), mask) == m_long_masks.end()) {
+        m_long_masks.push_back(mask);
+      }
     }
   }
 }
@@ -242,7 +273,8 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
 {
   const teddy::Isa isa = m_kernel == Kernel::avx2 ? teddy::Isa::avx2 : teddy::Isa::ssse3;
   const std::size_t block = teddy::block_bytes(isa);
-  constexpr std::size_t k_reach = teddy::k_width - 1;  // bytes the kernel reads past a block
+  // Bytes read past a block: by the kernel (k_width - 1) and by the checks below (8 at a candidate).
+  constexpr std::size_t k_reach = std::max<std::size_t>(teddy::k_width - 1, 7);
   constexpr std::size_t k_chunk = 128;                 // blocks per kernel call
   // Candidate offsets of one chunk, relative to its start.
   std::uint16_t offsets[k_chunk * teddy::k_max_block + teddy::k_out_slack];
@@ -256,9 +288,9 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
     ++tables;
   }
   // Verifies the `listed` candidate offsets found in `src`, which holds the bytes from offset `base` on (offsets
-  // from `end` on are padding); true when `limit` was reached. In two passes, so that the common case runs without
-  // hard-to-predict branches: keep the offsets whose folded 4 bytes hit a table bit (about one in four), then
-  // compare keywords there.
+  // from `end` on are padding); true when `limit` was reached. In passes, so that the common case runs without
+  // hard-to-predict branches: keep the offsets whose folded 4 bytes hit a table bit (about one in four), then those
+  // whose first up to 8 bytes hit m_long_bits, then compare keywords there.
   const auto visit = [&](const unsigned char* src, std::size_t base, std::size_t listed, std::size_t end) {
     std::size_t kept = 0;
     if (tables == 1) {
@@ -277,6 +309,24 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
         offsets[kept] = offsets[c];
         kept += static_cast<std::size_t>(any);
       }
+    }
+    if (!m_long_bits.empty()) {
+      const std::size_t probes = m_long_masks.size();
+      const std::uint64_t* long_masks = m_long_masks.data();
+      const std::uint64_t* long_bits = m_long_bits.data();
+      std::size_t still = 0;
+      for (std::size_t c = 0; c < kept; ++c) {
+        std::uint64_t w8 = 0;
+        std::memcpy(&w8, src + offsets[c], 8);
+        w8 |= 0x2020202020202020ull;
+        std::uint64_t any = 0;
+        for (std::size_t m = 0; m < probes; ++m) {
+          any |= bit(long_bits, hash_long(w8 & long_masks[m]));
+        }
+        offsets[still] = offsets[c];
+        still += static_cast<std::size_t>(any);
+      }
+      kept = still;
     }
     for (std::size_t c = 0; c < kept; ++c) {
       const std::size_t i = base + offsets[c];
@@ -299,7 +349,7 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
   }
   if (pos < n) {
     // The last bytes, zero-padded: candidates past n are skipped, the others are checked against the real bytes.
-    unsigned char pad[2 * teddy::k_max_block + teddy::k_width] = {};
+    unsigned char pad[2 * teddy::k_max_block + k_reach + 1] = {};
     std::memcpy(pad, data + pos, n - pos);
     const std::size_t blocks = (n - pos + block - 1) / block;
     visit(pad, pos, teddy::scan(isa, m_masks, pad, blocks, offsets), n);
