@@ -42,9 +42,26 @@ inline std::uint32_t hash(std::uint32_t folded)
   return (folded * 0x9e3779b1u) >> (32 - k_hash_bits);
 }
 
+constexpr unsigned k_long_hash_bits = 16;  // 8 KiB of bits for the 8-byte check
+
+inline std::uint32_t hash_long(std::uint64_t folded)
+{
+  return static_cast<std::uint32_t>((folded * 0x9e3779b97f4a7c15ull) >> (64 - k_long_hash_bits));
+}
+
 inline std::uint64_t bit(const std::uint64_t* bits, std::uint32_t h)
 {
   return (bits[h >> 6] >> (h & 63)) & 1u;
+}
+
+// std::popcount compiles to a libgcc call when the target may lack POPCNT (the default x86-64 flags): this is a
+// dozen inline instructions.
+inline std::uint32_t popcount64(std::uint64_t x)
+{
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<std::uint32_t>((x * 0x0101010101010101ull) >> 56);
 }
 
 inline std::uint32_t load(const unsigned char* p)
@@ -61,8 +78,29 @@ void Prefilter::Table::Free::operator()(void* p) const
   std::free(p);
 }
 
-Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(keywords))
+bool Prefilter::supported(Kernel kernel)
 {
+  switch (kernel) {
+    case Kernel::automatic:
+    case Kernel::scalar:
+      return true;
+    case Kernel::ssse3:
+      return teddy::cpu_supports(teddy::Isa::ssse3);
+    case Kernel::avx2:
+      return teddy::cpu_supports(teddy::Isa::avx2);
+  }
+  return false;
+}
+
+Prefilter::Prefilter(std::vector<std::string> keywords, Kernel kernel) : m_keywords(std::move(keywords))
+{
+  if (kernel == Kernel::automatic || !supported(kernel)) {
+    kernel = supported(Kernel::avx2) ? Kernel::avx2 : supported(Kernel::ssse3) ? Kernel::ssse3 : Kernel::scalar;
+  }
+  m_kernel = kernel;
+  if (m_kernel != Kernel::scalar) {
+    m_masks = teddy::build_masks(m_keywords);
+  }
   for (std::size_t i = 0; i < m_keywords.size(); ++i) {
     const std::string& k = m_keywords[i];
     if (k.empty()) {
@@ -87,6 +125,30 @@ Prefilter::Prefilter(std::vector<std::string> keywords) : m_keywords(std::move(k
     if (!m_tables[t].pending.empty()) {
       build(m_tables[t]);
       m_used.push_back(t);
+    }
+  }
+  if (m_kernel != Kernel::scalar && m_used.size() == 1 && m_used[0] == 3) {
+    m_long_bits.assign((std::size_t{1} << k_long_hash_bits) / 64, 0);
+    for (const std::string& k : m_keywords) {
+      if (k.empty()) {
+        continue;
+      }
+      const std::size_t len = std::min<std::size_t>(k.size(), 8);
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      unsigned char sel[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; j < len; ++j) {
+        buf[j] = static_cast<unsigned char>(k[j] | 0x20);
+        sel[j] = 0xff;
+      }
+      std::uint64_t folded = 0;
+      std::uint64_t mask = 0;
+      std::memcpy(&folded, buf, 8);
+      std::memcpy(&mask, sel, 8);
+      const std::uint32_t h = hash_long(folded);
+      m_long_bits[h >> 6] |= std::uint64_t{1} << (h & 63);
+      if (std::find(m_long_masks.begin(), m_long_masks.end(), mask) == m_long_masks.end()) {
+        m_long_masks.push_back(mask);
+      }
     }
   }
 }
@@ -143,7 +205,7 @@ void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uin
     return;
   }
   const std::uint64_t below = table.bits[h >> 6] & ((std::uint64_t{1} << (h & 63)) - 1);
-  for (const Candidate& c : table.lists[table.rank[h >> 6] + static_cast<std::uint32_t>(std::popcount(below))]) {
+  for (const Candidate& c : table.lists[table.rank[h >> 6] + popcount64(below)]) {
     if ((folded8 & c.mask) != c.folded) {
       continue;
     }
@@ -162,45 +224,140 @@ void Prefilter::verify(const Table& table, std::uint32_t folded_prefix, std::uin
   }
 }
 
+bool Prefilter::at(const unsigned char* data, std::size_t n, std::size_t i, std::uint32_t word, std::size_t limit,
+                   std::vector<Hit>& hits) const
+{
+  const std::size_t before = hits.size();
+  // The 8 bytes at i, folded (zero padding past the end: no keyword byte folds to 0, so it never matches).
+  std::uint64_t w8 = 0;
+  if (i + 8 <= n) {
+    std::memcpy(&w8, data + i, 8);
+    w8 |= 0x2020202020202020ull;
+  } else {
+    unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 0; i + j < n; ++j) {
+      buf[j] = static_cast<unsigned char>(data[i + j] | 0x20);
+    }
+    std::memcpy(&w8, buf, 8);
+  }
+  for (const std::size_t t : m_used) {
+    verify(m_tables[t], word & k_masks[t], w8, data, n, i, hits);
+  }
+  if (hits.size() - before > 1) {
+    std::sort(hits.begin() + static_cast<std::ptrdiff_t>(before), hits.end(),
+              [](const Hit& a, const Hit& b) { return a.keyword < b.keyword; });
+  }
+  if (hits.size() >= limit) {
+    hits.resize(limit);
+    return true;
+  }
+  return false;
+}
+
 std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t limit) const
 {
   std::vector<Hit> hits;
-  if (limit == 0) {
+  if (limit == 0 || m_used.empty()) {
     return hits;
   }
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  const std::size_t n = bytes.size();
+  if (m_kernel == Kernel::scalar) {
+    find_scalar(data, bytes.size(), limit, hits);
+  } else {
+    find_teddy(data, bytes.size(), limit, hits);
+  }
+  return hits;
+}
 
-  // All keywords starting at offset i (`w`: the 4 bytes there, folded), sorted by keyword index; true when the
-  // list reached `limit` (then cut to it).
-  const auto at = [&](std::size_t i, std::uint32_t w) {
-    const std::size_t before = hits.size();
-    // The 8 bytes at i, folded (zero padding past the end: no keyword byte folds to 0, so it never matches).
-    std::uint64_t w8 = 0;
-    if (i + 8 <= n) {
-      std::memcpy(&w8, data + i, 8);
-      w8 |= 0x2020202020202020ull;
-    } else {
-      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (std::size_t j = 0; i + j < n; ++j) {
-        buf[j] = static_cast<unsigned char>(data[i + j] | 0x20);
+void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const
+{
+  const teddy::Isa isa = m_kernel == Kernel::avx2 ? teddy::Isa::avx2 : teddy::Isa::ssse3;
+  const std::size_t block = teddy::block_bytes(isa);
+  // Bytes read past a block: by the kernel (k_width - 1) and by the checks below (8 at a candidate).
+  constexpr std::size_t k_reach = std::max<std::size_t>(teddy::k_width - 1, 7);
+  constexpr std::size_t k_chunk = 128;                 // blocks per kernel call
+  // Candidate offsets of one chunk, relative to its start.
+  std::uint16_t offsets[k_chunk * teddy::k_max_block + teddy::k_out_slack];
+  static_assert(k_chunk * teddy::k_max_block <= 65536);
+  const std::uint64_t* bits[4] = {};
+  std::uint32_t masks[4] = {};
+  std::size_t tables = 0;
+  for (const std::size_t t : m_used) {
+    bits[tables] = m_tables[t].bits.get();
+    masks[tables] = k_masks[t];
+    ++tables;
+  }
+  // Verifies the `listed` candidate offsets found in `src`, which holds the bytes from offset `base` on (offsets
+  // from `end` on are padding); true when `limit` was reached. In passes, so that the common case runs without
+  // hard-to-predict branches: keep the offsets whose folded 4 bytes hit a table bit (about one in four), then those
+  // whose first up to 8 bytes hit m_long_bits, then compare keywords there.
+  const auto visit = [&](const unsigned char* src, std::size_t base, std::size_t listed, std::size_t end) {
+    std::size_t kept = 0;
+    if (tables == 1) {
+      for (std::size_t c = 0; c < listed; ++c) {
+        const std::uint32_t w = (load(src + offsets[c]) | k_fold) & masks[0];
+        offsets[kept] = offsets[c];
+        kept += static_cast<std::size_t>(bit(bits[0], hash(w)));
       }
-      std::memcpy(&w8, buf, 8);
+    } else {
+      for (std::size_t c = 0; c < listed; ++c) {
+        const std::uint32_t w = load(src + offsets[c]) | k_fold;
+        std::uint64_t any = 0;
+        for (std::size_t t = 0; t < tables; ++t) {
+          any |= bit(bits[t], hash(w & masks[t]));
+        }
+        offsets[kept] = offsets[c];
+        kept += static_cast<std::size_t>(any);
+      }
     }
-    for (const std::size_t t : m_used) {
-      verify(m_tables[t], w & k_masks[t], w8, data, n, i, hits);
+    if (!m_long_bits.empty()) {
+      const std::size_t probes = m_long_masks.size();
+      const std::uint64_t* long_masks = m_long_masks.data();
+      const std::uint64_t* long_bits = m_long_bits.data();
+      std::size_t still = 0;
+      for (std::size_t c = 0; c < kept; ++c) {
+        std::uint64_t w8 = 0;
+        std::memcpy(&w8, src + offsets[c], 8);
+        w8 |= 0x2020202020202020ull;
+        std::uint64_t any = 0;
+        for (std::size_t m = 0; m < probes; ++m) {
+          any |= bit(long_bits, hash_long(w8 & long_masks[m]));
+        }
+        offsets[still] = offsets[c];
+        still += static_cast<std::size_t>(any);
+      }
+      kept = still;
     }
-    if (hits.size() - before > 1) {
-      std::sort(hits.begin() + static_cast<std::ptrdiff_t>(before), hits.end(),
-                [](const Hit& a, const Hit& b) { return a.keyword < b.keyword; });
-    }
-    if (hits.size() >= limit) {
-      hits.resize(limit);
-      return true;
+    for (std::size_t c = 0; c < kept; ++c) {
+      const std::size_t i = base + offsets[c];
+      if (i >= end) {
+        return false;
+      }
+      if (at(data, n, i, load(src + offsets[c]) | k_fold, limit, hits)) {
+        return true;
+      }
     }
     return false;
   };
+  std::size_t pos = 0;
+  while (n - pos >= block + k_reach) {
+    const std::size_t blocks = std::min(k_chunk, (n - pos - k_reach) / block);
+    if (visit(data + pos, pos, teddy::scan(isa, m_masks, data + pos, blocks, offsets), n)) {
+      return;
+    }
+    pos += blocks * block;
+  }
+  if (pos < n) {
+    // The last bytes, zero-padded: candidates past n are skipped, the others are checked against the real bytes.
+    unsigned char pad[2 * teddy::k_max_block + k_reach + 1] = {};
+    std::memcpy(pad, data + pos, n - pos);
+    const std::size_t blocks = (n - pos + block - 1) / block;
+    visit(pad, pos, teddy::scan(isa, m_masks, pad, blocks, offsets), n);
+  }
+}
 
+void Prefilter::find_scalar(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const
+{
   std::size_t i = 0;
   const std::uint64_t* bits4 = m_tables[3].bits.get();
   if constexpr (std::endian::native == std::endian::little) {
@@ -224,8 +381,8 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
         while (mask != 0) {
           const auto k = static_cast<unsigned>(std::countr_zero(mask));
           mask &= mask - 1;
-          if (at(i + k, static_cast<std::uint32_t>((k < 4 ? a : b) >> (8 * (k & 3))))) {
-            return hits;
+          if (at(data, n, i + k, static_cast<std::uint32_t>((k < 4 ? a : b) >> (8 * (k & 3))), limit, hits)) {
+            return;
           }
         }
       }
@@ -233,8 +390,8 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
   }
   if (n >= 4) {
     for (; i <= n - 4; ++i) {
-      if (at(i, load(data + i) | k_fold)) {
-        return hits;
+      if (at(data, n, i, load(data + i) | k_fold, limit, hits)) {
+        return;
       }
     }
   }
@@ -242,11 +399,10 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
   for (; i < n; ++i) {
     unsigned char buf[4] = {0, 0, 0, 0};
     std::memcpy(buf, data + i, n - i);
-    if (at(i, load(buf) | k_fold)) {
-      return hits;
+    if (at(data, n, i, load(buf) | k_fold, limit, hits)) {
+      return;
     }
   }
-  return hits;
 }
 
 }  // namespace dsnguard::scan

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "scan/prefilter_teddy.hpp"
+
 namespace dsnguard::scan {
 
 class Prefilter {
@@ -21,8 +23,19 @@ public:
     std::size_t offset = 0;
   };
 
+  // How find() looks for candidate offsets; every kernel gives the same hits. `automatic` picks the fastest one the
+  // CPU supports: AVX2, else SSSE3 (SIMD nibble lookups, prefilter_teddy.hpp), else the scalar hash loop. The
+  // others exist for tests and benchmarks; one the CPU lacks falls back to `automatic`.
+  enum class Kernel {
+    automatic,
+    scalar,
+    ssse3,
+    avx2,
+  };
+  static bool supported(Kernel kernel);
+
   // `keywords` should be lower case (an upper-case letter in a keyword never matches); empty ones never match.
-  explicit Prefilter(std::vector<std::string> keywords);
+  explicit Prefilter(std::vector<std::string> keywords, Kernel kernel = Kernel::automatic);
 
   // Every occurrence of every keyword in `bytes` (ASCII letters compared case-insensitively, overlaps included),
   // ordered by offset and, at one offset, by keyword index. Returns only the first `limit` of them (a file that
@@ -30,6 +43,7 @@ public:
   std::vector<Hit> find(std::string_view bytes, std::size_t limit) const;
 
   const std::vector<std::string>& keywords() const { return m_keywords; }
+  Kernel kernel() const { return m_kernel; }  // the one find() runs (never `automatic`)
 
 private:
   // A keyword's first min(4, size) bytes, each OR-ed with 0x20 (which maps A-Z onto a-z and merges only a few
@@ -59,10 +73,23 @@ private:
   void build(Table& table) const;
   void verify(const Table& table, std::uint32_t folded_prefix, std::uint64_t folded8, const unsigned char* data,
               std::size_t n, std::size_t i, std::vector<Hit>& hits) const;
+  // Appends the hits at offset i (`word`: the 4 bytes there, zero-padded past n, folded), sorted by keyword; true
+  // when `hits` reached `limit` (then cut to it).
+  bool at(const unsigned char* data, std::size_t n, std::size_t i, std::uint32_t word, std::size_t limit,
+          std::vector<Hit>& hits) const;
+  void find_scalar(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const;
+  void find_teddy(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const;
 
   std::vector<std::string> m_keywords;
   Table m_tables[4];  // by prefix length - 1 (index 2 stays unused)
   std::vector<std::size_t> m_used;  // indices of the tables some keyword uses
+  Kernel m_kernel = Kernel::scalar;
+  teddy::Masks m_masks;  // for the SIMD kernels: candidate offsets, each then checked with the tables
+  // Second check of the SIMD kernels' candidates (when every keyword has 3 or more bytes): a bit per hash of a
+  // keyword's first min(8, size) bytes, folded; one probe per such length. Cuts the offsets that reach the exact
+  // comparison ~5x where common words share a keyword's first 4 bytes ("connect" / "connection'").
+  std::vector<std::uint64_t> m_long_bits;  // empty when not used
+  std::vector<std::uint64_t> m_long_masks;  // one per distinct min(8, size), selecting that many bytes
 };
 
 }  // namespace dsnguard::scan
