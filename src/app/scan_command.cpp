@@ -1,8 +1,10 @@
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "app/history_provenance.hpp"
@@ -95,7 +97,21 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   report.rules = engine->rules();
 
   CollectingSink sink(*engine, err);
+  // A full scan needs nearly every rule's regex. Built on first use, they would be compiled one at a time on the
+  // scan threads; instead the otherwise idle second core builds them while this thread lists the files. Not for
+  // --staged / --pre-push / --since / --range, which usually need a few rules at most.
+  std::atomic<bool> stop_prepare{false};
+  std::thread prepare;
+  const bool full_scan = source->mode.empty()
+                         || (source->mode == "history" && options.since.empty() && options.range.empty());
+  if (full_scan && options.threads != 1 && std::thread::hardware_concurrency() > 1) {
+    prepare = std::thread([&] { engine->prepare(stop_prepare); });
+  }
   auto walked = source->source->for_each(sink);
+  stop_prepare = true;
+  if (prepare.joinable()) {
+    prepare.join();
+  }
   sink.take(report);
   if (walked && source->history != nullptr) {
     attach_provenance(report, *source->history);

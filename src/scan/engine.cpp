@@ -447,6 +447,17 @@ std::vector<core::Finding> Engine::scan_path(const core::Origin& origin) const
   return findings;
 }
 
+void Engine::prepare(const std::atomic<bool>& stop) const
+{
+  const Impl& impl = *m_impl;
+  for (std::size_t i = 0; i < impl.compiled.size() && !stop.load(std::memory_order_relaxed); ++i) {
+    const CompiledRule& cr = impl.built(i);  // the content regex, with its groups
+    if (cr.path) {
+      (void)cr.path.get();
+    }
+  }
+}
+
 const std::vector<core::Rule>& Engine::rules() const
 {
   return m_impl->rules;

@@ -2,6 +2,7 @@
 // scan/: compiles rules (the only user of RE2), prefilters fragments by keyword, turns matches into
 // Findings with Locations, judged by dsn/ (placeholders dropped, confidence set). Thread-safe after compile.
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,10 @@ public:
   std::vector<core::Finding> scan_path(const core::Origin& origin) const;
 
   const std::vector<core::Rule>& rules() const;
+
+  // Builds every rule's regexes now instead of on first use, returning early once `stop` is set. For a caller
+  // with an idle core while its source lists files: the scan threads then find them built. Thread-safe with scan.
+  void prepare(const std::atomic<bool>& stop) const;
 
 private:
   struct Impl;
