@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "config/rules.hpp"
@@ -133,6 +134,35 @@ TEST(EngineScan, LazyRegexesAreSafeAcrossThreads)
   for (const auto c : counts) {
     EXPECT_EQ(c, 1u);
   }
+}
+
+TEST(EngineScan, PreparingRegexesWhileScanningChangesNoResult)
+{
+  auto rules = config::builtin_rules();
+  ASSERT_TRUE(rules.has_value());
+  auto e = Engine::compile(*rules);
+  ASSERT_TRUE(e.has_value());
+  const std::string text = "DATABASE_URL = 'postgresql://app:Xk9pQ2mZ@db.acme.io:5432/orders'\n"
+                           "export PGPASSWORD=Vq7Lm3Xw9\n";
+  std::atomic<bool> stop{false};
+  std::thread prepare([&] { e->prepare(stop); });
+  core::Fragment f;
+  f.bytes = text;
+  f.origin.path = "app/settings.sh";
+  const auto during = secrets(e->scan(f));
+  prepare.join();
+  const auto after = secrets(e->scan(f));
+  EXPECT_EQ(during.size(), 2u);
+  ASSERT_EQ(after.size(), during.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].fingerprint, during[i].fingerprint);
+  }
+  // A stopped preparation returns at once and leaves the engine usable.
+  auto fresh = Engine::compile(*rules);
+  ASSERT_TRUE(fresh.has_value());
+  std::atomic<bool> stopped{true};
+  fresh->prepare(stopped);
+  EXPECT_EQ(secrets(fresh->scan(f)).size(), 2u);
 }
 
 TEST(EngineScan, FindingFieldsForAUri)
