@@ -98,28 +98,10 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
                          const std::function<void(std::uint32_t, core::Fragment&)>& fill,
                          const std::function<std::string(std::uint32_t)>& describe)
 {
-  {
-    OidSet wanted;
-    wanted.reserve(jobs.size());
-    for (const auto& j : jobs) {
-      wanted.insert(j.id);
-    }
-    const auto order = pack_order(options.git_dir, wanted);
-    const auto key = [&](const git_oid& id) {
-      const auto it = order.find(id);
-      return it == order.end() ? UINT64_MAX : it->second;
-    };
-    std::vector<std::pair<std::uint64_t, BlobJob>> keyed;
-    keyed.reserve(jobs.size());
-    for (const auto& j : jobs) {
-      keyed.emplace_back(key(j.id), j);
-    }
-    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t i = 0; i < keyed.size(); ++i) {
-      jobs[i] = keyed[i].second;
-    }
-  }
-
+  // Pass 1 takes them sorted by id (it walks them beside the sorted ids of each pack index).
+  std::sort(jobs.begin(), jobs.end(),
+            [](const BlobJob& a, const BlobJob& b) { return std::memcmp(a.id.id, b.id.id, GIT_OID_RAWSZ) < 0; });
+  const std::size_t total = jobs.size();
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::atomic<std::uint64_t> bytes{0};
@@ -135,7 +117,7 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
     if (now - last_print > std::chrono::milliseconds(250)) {
       last_print = now;
       const double secs = std::chrono::duration<double>(now - started).count();
-      std::fprintf(stderr, "\r\033[Kdsnguard: %zu/%zu objects, %.1f MiB/s", done.load(), jobs.size(),
+      std::fprintf(stderr, "\r\033[Kdsnguard: %zu/%zu objects, %.1f MiB/s", done.load(), total,
                    static_cast<double>(bytes.load()) / (1024.0 * 1024.0) / std::max(secs, 1e-3));
     }
   };
@@ -169,24 +151,41 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   // Pass 1: straight from the pack files, each delta chain resolved once.
   std::vector<std::atomic<std::uint8_t>> from_pack(jobs.size());
+  if (!read_pack_blobs(options.git_dir, jobs, threads, from_pack,
+                       [&](std::uint32_t i, const char* data, std::size_t size, core::DeltaContext* delta) {
+                         const bool more = deliver(jobs[i], data, size, delta);
+                         done.fetch_add(1, std::memory_order_relaxed);
+                         if (options.progress) {
+                           print_progress();
+                         }
+                         return more;
+                       })) {
+    stop = true;
+  }
+  // The rest in pack order, so that neighbours in a pack share delta bases in libgit2's cache.
   {
-    OidMap<std::uint32_t> wanted;
-    wanted.reserve(jobs.size());
-    for (std::uint32_t i = 0; i < jobs.size(); ++i) {
-      wanted.emplace(jobs[i].id, i);
+    std::vector<BlobJob> rest;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (from_pack[i].load(std::memory_order_relaxed) == 0) {
+        rest.push_back(jobs[i]);
+      }
     }
-    const bool go_on = read_pack_blobs(options.git_dir, wanted, threads, from_pack,
-                                       [&](std::uint32_t i, const char* data, std::size_t size,
-                                           core::DeltaContext* delta) {
-                                         const bool more = deliver(jobs[i], data, size, delta);
-                                         done.fetch_add(1, std::memory_order_relaxed);
-                                         if (options.progress) {
-                                           print_progress();
-                                         }
-                                         return more;
-                                       });
-    if (!go_on) {
-      stop = true;
+    std::vector<BlobJob>().swap(jobs);
+    OidSet wanted;
+    for (const auto& j : rest) {
+      wanted.insert(j.id);
+    }
+    const auto order = pack_order(options.git_dir, wanted);
+    std::vector<std::pair<std::uint64_t, BlobJob>> keyed;
+    keyed.reserve(rest.size());
+    for (const auto& j : rest) {
+      const auto it = order.find(j.id);
+      keyed.emplace_back(it == order.end() ? UINT64_MAX : it->second, j);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    jobs.reserve(keyed.size());
+    for (const auto& k : keyed) {
+      jobs.push_back(k.second);
     }
   }
 
@@ -214,9 +213,6 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
       const std::size_t end = std::min(jobs.size(), begin + k_chunk);
       for (std::size_t i = begin; i < end && !stop.load(std::memory_order_relaxed); ++i) {
         const BlobJob& job = jobs[i];
-        if (from_pack[i].load(std::memory_order_relaxed) != 0) {
-          continue;
-        }
         git_odb_object* raw_obj = nullptr;
         if (git_odb_read(&raw_obj, odb.get(), &job.id) != 0) {
           sink.skipped({oid_hex(job.id), core::Skipped::Reason::missing_object, describe(job.tag)});

@@ -9,13 +9,9 @@
 
 #include "core/source.hpp"
 #include "sources/commit_graph.hpp"
+#include "sources/pack_reader.hpp"
 
 namespace dsnguard::sources {
-
-struct BlobJob {
-  git_oid id{};
-  std::uint32_t tag = 0;  // caller's index, handed back to `fill`
-};
 
 struct BlobReadOptions {
   std::string git_dir;

@@ -83,9 +83,10 @@ private:
 
 class FullWalk {
 public:
+  // add_place(blob, path, commit): `blob` is the store's blob index (TreeStore::blob_id).
   FullWalk(TreeStore& store, std::vector<std::string>& missing,
            const std::function<std::uint32_t(std::string_view)>& intern_path,
-           const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)>& add_place)
+           const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& add_place)
       : m_store(store), m_missing(missing), m_intern_path(intern_path), m_add_place(add_place)
   {
   }
@@ -252,7 +253,7 @@ private:
           continue;  // this entry was listed here: same blob, same path
         }
         ++m_looked;
-        m_add_place(m_store.blob_id(e.target), path_of(prefix_id, prefix, e.name), m_commit);
+        m_add_place(e.target, path_of(prefix_id, prefix, e.name), m_commit);
       } else if (e.kind == TreeStore::Kind::tree) {
         const std::uint32_t path_id = path_of(prefix_id, prefix, e.name);
         path.assign(prefix).append(m_store.name(e.name)).push_back('/');
@@ -277,7 +278,7 @@ private:
   TreeStore& m_store;
   std::vector<std::string>& m_missing;
   const std::function<std::uint32_t(std::string_view)>& m_intern_path;
-  const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)>& m_add_place;
+  const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& m_add_place;
   std::uint32_t m_commit = 0;
   std::size_t m_visits = 0;    // (tree, prefix) pairs entered
   std::size_t m_resolved = 0;  // entries looked at (not skipped as shared with a delta neighbour)
@@ -297,7 +298,6 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
                             const CommitGraph& graph, std::vector<std::string>& missing)
 {
   threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  TreeStore store(repo);
   const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   const auto since = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -320,36 +320,59 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
   if (timing) {
     std::fprintf(stderr, "timing:   listing starts, RSS %ld MB\n", now_mb());
   }
-  store.load_packs(git_dir, threads);
-  ::malloc_trim(0);  // the pack index structures are gone: give their pages back before the walk grows
-  if (timing) {
-    std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
-                 store.stats().c_str(), now_mb(), peak_mb());
-  }
-  const std::function<std::uint32_t(std::string_view)> intern = [this](std::string_view path) {
-    return intern_path(path);
-  };
-  const std::function<void(const git_oid&, std::uint32_t, std::uint32_t)> place =
-      [this](const git_oid& blob, std::uint32_t path, std::uint32_t commit) { add_place(blob, path, commit); };
-  FullWalk walk(store, missing, intern, place);
-  const bool have_trees = graph.trees.size() == graph.ids.size();
-  for (const std::uint32_t c : graph.order) {
-    if (have_trees) {
-      walk.commit(graph.trees[c], c);
-      continue;
+  {
+    TreeStore store(repo);
+    store.load_packs(git_dir, threads);
+    ::malloc_trim(0);  // the pack index structures are gone: give their pages back before the walk grows
+    if (timing) {
+      std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                   store.stats().c_str(), now_mb(), peak_mb());
     }
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
-      missing.push_back(oid_hex(graph.ids[c]));
-      continue;
+    const std::function<std::uint32_t(std::string_view)> intern = [this](std::string_view path) {
+      return intern_path(path);
+    };
+    // Blobs by the store's blob index: no id lookup per place (the store already told them apart).
+    const bool first_listing = m_blobs.empty();
+    m_blobs.reserve(m_blobs.size() + store.blob_count());
+    std::vector<std::uint32_t> listed;  // store blob index -> index in m_blobs, UINT32_MAX when not yet
+    const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)> place =
+        [&](std::uint32_t blob, std::uint32_t path, std::uint32_t commit) {
+          if (blob >= listed.size()) {
+            listed.resize(store.blob_count(), UINT32_MAX);
+          }
+          std::uint32_t& index = listed[blob];
+          if (index == UINT32_MAX) {
+            if (first_listing) {
+              index = static_cast<std::uint32_t>(m_blobs.size());
+              m_blobs.push_back({store.blob_id(blob), path, commit});
+            } else {
+              index = blob_index(store.blob_id(blob), path, commit);
+            }
+          }
+          m_places.push_back({index, path, commit});
+        };
+    FullWalk walk(store, missing, intern, place);
+    const bool have_trees = graph.trees.size() == graph.ids.size();
+    for (const std::uint32_t c : graph.order) {
+      if (have_trees) {
+        walk.commit(graph.trees[c], c);
+        continue;
+      }
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
+        missing.push_back(oid_hex(graph.ids[c]));
+        continue;
+      }
+      const CommitPtr commit(raw);
+      walk.commit(*git_commit_tree_id(commit.get()), c);
     }
-    const CommitPtr commit(raw);
-    walk.commit(*git_commit_tree_id(commit.get()), c);
+    if (timing) {
+      std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                   walk.stats().c_str(), now_mb(), peak_mb());
+    }
   }
-  if (timing) {
-    std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
-                 walk.stats().c_str(), now_mb(), peak_mb());
-  }
+  dedupe_places();
+  drop_blob_index();
 }
 
 }  // namespace dsnguard::sources

@@ -15,20 +15,66 @@ std::uint32_t HistoryIndex::intern_path(std::string_view path)
   return it->second;
 }
 
+void HistoryIndex::build_blob_index()
+{
+  if (m_blob_index.size() < m_blobs.size()) {
+    for (std::uint32_t i = 0; i < m_blobs.size(); ++i) {
+      m_blob_index.emplace(m_blobs[i].id, i);
+    }
+  }
+}
+
+std::uint32_t HistoryIndex::blob_index(const git_oid& id, std::uint32_t path, std::uint32_t commit)
+{
+  build_blob_index();
+  const auto [it, fresh] = m_blob_index.try_emplace(id, static_cast<std::uint32_t>(m_blobs.size()));
+  if (fresh) {
+    m_blobs.push_back({id, path, commit});
+  }
+  return it->second;
+}
+
 void HistoryIndex::add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit)
 {
-  const auto [it, fresh] = m_blob_index.try_emplace(blob, static_cast<std::uint32_t>(m_blobs.size()));
-  if (fresh) {
-    Blob b;
-    b.id = blob;
-    b.path = path;
-    b.commit = commit;
-    m_blobs.push_back(std::move(b));
+  m_places.push_back({blob_index(blob, path, commit), path, commit});
+}
+
+void HistoryIndex::dedupe_places()
+{
+  // Sort (blob << 32 | path) keys with their positions, mark all but the first of each key, compact in order.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keys(m_places.size());
+  for (std::uint32_t i = 0; i < m_places.size(); ++i) {
+    keys[i] = {(std::uint64_t{m_places[i].blob} << 32) | m_places[i].path, i};
   }
-  const std::uint32_t idx = it->second;
-  if (m_place_seen.insert((std::uint64_t{idx} << 32) | path).second) {
-    m_places.push_back({idx, path, commit});
+  std::sort(keys.begin(), keys.end());
+  std::vector<bool> drop(m_places.size(), false);
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (keys[i].first == keys[i - 1].first) {
+      drop[keys[i].second] = true;
+    }
   }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(keys);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m_places.size(); ++i) {
+    if (!drop[i]) {
+      m_places[n++] = m_places[i];
+    }
+  }
+  m_places.resize(n);
+  m_places.shrink_to_fit();
+  m_places_of.clear();
+  m_first_blob.clear();
+}
+
+void HistoryIndex::drop_blob_index()
+{
+  OidMap<std::uint32_t>().swap(m_blob_index);
+}
+
+const std::vector<core::LineRange>* HistoryIndex::added_lines(std::uint32_t blob) const
+{
+  const auto it = m_added_lines.find(blob);
+  return it == m_added_lines.end() ? nullptr : &it->second;
 }
 
 namespace {
@@ -61,7 +107,7 @@ bool changed_blobs(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
 }
 
 // Lines of `path` added by `diff` (context 0), or nullopt when the file is new (every line counts).
-std::optional<std::vector<core::LineRange>> added_lines(git_diff* diff, const std::string& path)
+std::optional<std::vector<core::LineRange>> lines_added(git_diff* diff, const std::string& path)
 {
   const std::size_t n = git_diff_num_deltas(diff);
   for (std::size_t i = 0; i < n; ++i) {
@@ -142,16 +188,17 @@ void HistoryIndex::add_introduced(git_repository* repo, const CommitGraph& graph
     std::vector<std::pair<std::string, git_oid>> sorted(introduced.begin(), introduced.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [path, blob] : sorted) {
-      const bool fresh = !m_blob_index.count(blob);
+      const std::size_t before = m_blobs.size();
       add_place(blob, intern_path(path), c);
-      if (fresh && line_filter && first_diff) {
-        if (auto lines = added_lines(first_diff.get(), path)) {
-          m_blobs.back().whole = false;
-          m_blobs.back().added_lines = std::move(*lines);
+      if (m_blobs.size() > before && line_filter && first_diff) {
+        if (auto lines = lines_added(first_diff.get(), path)) {
+          m_added_lines.emplace(static_cast<std::uint32_t>(before), std::move(*lines));
         }
       }
     }
   }
+  dedupe_places();
+  drop_blob_index();
 }
 
 void HistoryIndex::add_unreachable(git_repository* repo)
@@ -166,6 +213,7 @@ void HistoryIndex::add_unreachable(git_repository* repo)
     git_odb* odb;
     std::uint32_t no_path;
   } ctx{this, odb.get(), intern_path("")};
+  build_blob_index();
   git_odb_foreach(
       odb.get(),
       [](const git_oid* id, void* payload) -> int {
@@ -182,6 +230,8 @@ void HistoryIndex::add_unreachable(git_repository* repo)
         return 0;
       },
       &ctx);
+  dedupe_places();
+  drop_blob_index();
 }
 
 long HistoryIndex::find(const std::string& path, const std::string& commit_hex, const CommitGraph& graph)

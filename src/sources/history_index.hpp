@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/types.hpp"
@@ -16,12 +15,11 @@ namespace dsnguard::sources {
 
 class HistoryIndex {
 public:
+  // 28 bytes (git/git has 262k).
   struct Blob {
     git_oid id{};
     std::uint32_t path = 0;    // first path it was seen at (history order)
     std::uint32_t commit = 0;  // commit that introduced it there (index into the graph)
-    std::vector<core::LineRange> added_lines;  // range mode with line filtering: lines that commit added
-    bool whole = true;                         // no line filter
   };
   // One (blob, path) pair and the first commit that had it.
   struct Place {
@@ -47,6 +45,9 @@ public:
   void add_unreachable(git_repository* repo);
 
   const std::vector<Blob>& blobs() const { return m_blobs; }
+  // Range mode with line filtering: the lines added to blob `blob` by the commit that introduced it; null when
+  // every line counts.
+  const std::vector<core::LineRange>* added_lines(std::uint32_t blob) const;
   const std::vector<Place>& places() const { return m_places; }
   const std::string& path(std::uint32_t id) const { return m_paths[id]; }
   // Number of blobs with no known path (unreachable objects).
@@ -58,12 +59,21 @@ public:
 
 private:
   std::uint32_t intern_path(std::string_view path);
+  // Fills m_blob_index from m_blobs when it is not complete (it is dropped after each listing function).
+  void build_blob_index();
+  // The index of blob `id` in m_blobs, added (first seen at `path` in `commit`) when new.
+  std::uint32_t blob_index(const git_oid& id, std::uint32_t path, std::uint32_t commit);
   void add_place(const git_oid& blob, std::uint32_t path, std::uint32_t commit);
+  // Drops every place whose (blob, path) an earlier place has. The listing functions call it when done: a set of
+  // the pairs seen would cost more memory during the listing than the duplicates.
+  void dedupe_places();
+  // Frees m_blob_index (needed only while a listing function runs; rebuilt from m_blobs on demand).
+  void drop_blob_index();
 
   std::vector<Blob> m_blobs;
-  OidMap<std::uint32_t> m_blob_index;
+  OidMap<std::uint32_t> m_blob_index;  // id -> index in m_blobs, while listing
   std::vector<Place> m_places;
-  std::unordered_set<std::uint64_t> m_place_seen;  // blob << 32 | path
+  std::unordered_map<std::uint32_t, std::vector<core::LineRange>> m_added_lines;  // blob -> lines (line filter)
   std::vector<std::string> m_paths;
   std::unordered_map<std::string, std::uint32_t> m_path_index;
   std::size_t m_unreachable = 0;

@@ -101,7 +101,7 @@ public:
       if (f.origin.path.empty()) {
         f.origin.path = "(unreachable blob " + f.origin.blob + ")";
       }
-      f.added_lines = b.whole ? nullptr : &b.added_lines;
+      f.added_lines = m_index.added_lines(tag);
     };
     const auto describe = [this](std::uint32_t tag) {
       const auto& b = m_index.blobs()[tag];

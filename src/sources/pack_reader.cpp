@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <thread>
 
@@ -40,12 +41,7 @@ public:
     }
     ::close(fd);
   }
-  ~Mapping()
-  {
-    if (m_data != nullptr) {
-      ::munmap(const_cast<unsigned char*>(m_data), m_size);
-    }
-  }
+  ~Mapping() { reset(); }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
   const unsigned char* data() const { return m_data; }
@@ -59,23 +55,105 @@ public:
     }
   }
 
+  // Unmaps the file.
+  void reset()
+  {
+    if (m_data != nullptr) {
+      ::munmap(const_cast<unsigned char*>(m_data), m_size);
+      m_data = nullptr;
+      m_size = 0;
+    }
+  }
+
 private:
   const unsigned char* m_data = nullptr;
   std::size_t m_size = 0;
 };
 
+// A file descriptor closed on destruction (-1 when the file cannot be opened).
+class Fd {
+public:
+  explicit Fd(const std::string& file) : m_fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~Fd()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+// One object of the pack (24 bytes: git/git has 849k). Its data ends where the next object starts; its header
+// (inflated size, base reference) is parsed again when it is read.
 struct Entry {
-  std::uint64_t offset = 0;
-  std::uint64_t end = 0;        // next object's offset (bounds the compressed data)
-  std::uint64_t data = 0;       // offset of the zlib stream
-  std::uint64_t size = 0;       // inflated size (of the delta for delta entries)
+  std::uint64_t offset = 0;     // of its header in the pack
   std::uint32_t oid_index = 0;  // position in the .idx (oid order)
   std::int32_t base = -1;       // entry index of the delta base, -1 for whole objects
-  std::uint8_t type = 0;
+  std::uint32_t tag = 0;
+  std::uint8_t type = 0;        // 0 when the header is malformed
   bool wanted = false;
   bool needed = false;  // wanted, or the base of something needed
-  std::uint32_t tag = 0;
 };
+
+// The header of one pack object: type, inflated size (of the delta for deltas) and where its base is.
+struct Header {
+  std::uint8_t type = 0;
+  std::uint64_t size = 0;
+  std::uint64_t base_distance = 0;         // OFS_DELTA: its base starts this many bytes earlier
+  const unsigned char* base_id = nullptr;  // REF_DELTA: the base's raw id
+  std::size_t length = 0;                  // bytes before the zlib stream
+};
+
+// Parses the header at [p, end). False when it is malformed or runs past `end`.
+bool parse_header(const unsigned char* p, const unsigned char* end, Header& h)
+{
+  const unsigned char* q = p;
+  if (q >= end) {
+    return false;
+  }
+  unsigned char c = *q++;
+  h.type = (c >> 4) & 7;
+  h.size = c & 15;
+  int shift = 4;
+  while ((c & 0x80) != 0) {
+    if (q >= end || shift > 57) {
+      return false;
+    }
+    c = *q++;
+    h.size |= std::uint64_t{c & 0x7fu} << shift;
+    shift += 7;
+  }
+  h.base_distance = 0;
+  h.base_id = nullptr;
+  if (h.type == k_ofs_delta) {
+    if (q >= end) {
+      return false;
+    }
+    c = *q++;
+    std::uint64_t rel = c & 127;
+    while ((c & 0x80) != 0) {
+      if (q >= end || rel > (UINT64_MAX >> 8)) {
+        return false;
+      }
+      c = *q++;
+      rel = ((rel + 1) << 7) | (c & 127);
+    }
+    h.base_distance = rel;
+  } else if (h.type == k_ref_delta) {
+    if (end - q < 20) {
+      return false;
+    }
+    h.base_id = q;
+    q += 20;
+  }
+  h.length = static_cast<std::size_t>(q - p);
+  return true;
+}
 
 // Inflates exactly `out_size` bytes from [in, in + in_size). False on corrupt data.
 bool inflate_to(z_stream& zs, const unsigned char* in, std::size_t in_size, char* out, std::size_t out_size)
@@ -154,29 +232,71 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
   return ok && o == result_size;
 }
 
+// A growable byte buffer that does not zero what it hands out.
+class Bytes {
+public:
+  unsigned char* get(std::size_t n)
+  {
+    if (n > m_capacity) {
+      m_data.reset(new unsigned char[n]);
+      m_capacity = n;
+    }
+    return m_data.get();
+  }
+  // Frees the buffer when it grew past `limit` bytes (one huge object should not pin its size).
+  void trim(std::size_t limit)
+  {
+    if (m_capacity > limit) {
+      m_data.reset();
+      m_capacity = 0;
+    }
+  }
+
+private:
+  std::unique_ptr<unsigned char[]> m_data;
+  std::size_t m_capacity = 0;
+};
+
+// pread until `n` bytes are read. False on an error or end of file.
+bool read_at(int fd, unsigned char* out, std::size_t n, std::uint64_t offset)
+{
+  while (n > 0) {
+    const ssize_t got = ::pread(fd, out, n, static_cast<off_t>(offset));
+    if (got <= 0) {
+      return false;
+    }
+    out += got;
+    n -= static_cast<std::size_t>(got);
+    offset += static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
 class Pack {
 public:
   Pack(const std::string& idx_file, const std::string& pack_file)
-      : m_idx(idx_file), m_pack(pack_file), m_pack_file(pack_file)
+      : m_idx(idx_file), m_pack(pack_file), m_fd(pack_file)
   {
   }
 
-  // Parses the index and every object header. Wanted objects: those whose id is in `wanted` (tag = its value),
-  // or with `wanted` null every object whose type (after delta resolution) is `type` (tag = its .idx position).
-  // False when the files are not a version-2 pair.
-  bool load(const OidMap<std::uint32_t>* wanted, std::uint8_t type)
+  // Parses the index and every object header. Wanted objects: with `wanted` set, those whose id it holds (tag =
+  // position in `wanted`, which is sorted by id); else every object whose type (after delta resolution) is
+  // `type` (tag = its .idx position). False when the files are not a version-2 pair. Afterwards objects are read
+  // with pread, not through the mapping: the objects of one delta tree lie all over the pack, and the mapped pages
+  // they touch would count as resident memory (hundreds of MB on git/git).
+  bool load(const std::span<const BlobJob>* wanted, std::uint8_t type)
   {
     m_type = type;
     const unsigned char* p = m_idx.data();
-    if (p == nullptr || m_pack.data() == nullptr || m_idx.size() < 8 + 1024 || p[0] != 0xff || p[1] != 't'
-        || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
+    if (p == nullptr || m_pack.data() == nullptr || m_fd.get() < 0 || m_idx.size() < 8 + 1024 || p[0] != 0xff
+        || p[1] != 't' || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
       return false;
     }
     const std::uint32_t n = be32(p + 8 + 255 * 4);
     m_ids = p + 8 + 256 * 4;
     const unsigned char* offsets = m_ids + std::size_t{n} * 24;
     const unsigned char* large = offsets + std::size_t{n} * 4;
-    if (large > p + m_idx.size()) {
+    if (large > p + m_idx.size() || n > INT32_MAX) {
       return false;
     }
     m_count = n;
@@ -194,10 +314,7 @@ public:
       m_entries[i].oid_index = i;
     }
     std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
-    const std::uint64_t pack_end = m_pack.size() >= 20 ? m_pack.size() - 20 : 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      m_entries[i].end = i + 1 < n ? m_entries[i + 1].offset : pack_end;
-    }
+    m_pack_end = m_pack.size() >= 20 ? m_pack.size() - 20 : 0;
     m_by_oid.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
@@ -209,47 +326,39 @@ public:
         m_pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
         released_at = e.offset;
       }
-      if (e.end > pack_end || e.offset >= e.end) {
+      const std::uint64_t end = end_of(i);
+      if (end > m_pack_end || e.offset >= end) {
         return false;
       }
-      const unsigned char* q = m_pack.data() + e.offset;
-      const unsigned char* end = m_pack.data() + e.end;
-      unsigned char c = *q++;
-      e.type = (c >> 4) & 7;
-      std::uint64_t size = c & 15;
-      int shift = 4;
-      while ((c & 0x80) != 0 && q < end) {
-        c = *q++;
-        size |= std::uint64_t{c & 0x7fu} << shift;
-        shift += 7;
+      Header h;
+      if (!parse_header(m_pack.data() + e.offset, m_pack.data() + end, h)) {
+        e.type = 0;  // never read here: libgit2 reports it
+        continue;
       }
-      e.size = size;
+      e.type = h.type;
       if (e.type == k_ofs_delta) {
-        c = *q++;
-        std::uint64_t rel = c & 127;
-        while ((c & 0x80) != 0 && q < end) {
-          c = *q++;
-          rel = ((rel + 1) << 7) | (c & 127);
-        }
-        e.base = find_offset(e.offset - rel);
+        e.base = h.base_distance <= e.offset ? find_offset(e.offset - h.base_distance) : -1;
       } else if (e.type == k_ref_delta) {
-        if (q + 20 > end) {
-          return false;
-        }
-        e.base = find_oid(q);
-        q += 20;
-      }
-      e.data = static_cast<std::uint64_t>(q - m_pack.data());
-      if (wanted != nullptr) {
-        git_oid id{};
-        git_oid_fromraw(&id, m_ids + std::size_t{e.oid_index} * 20);
-        if (const auto it = wanted->find(id); it != wanted->end()) {
-          e.wanted = true;
-          e.tag = it->second;
-        }
+        e.base = find_oid(h.base_id);
       }
     }
-    if (wanted == nullptr) {
+    m_pack.reset();
+    if (wanted != nullptr) {
+      // Both lists are sorted by id: one merge.
+      std::size_t w = 0;
+      for (std::uint32_t k = 0; k < n && w < wanted->size(); ++k) {
+        const unsigned char* id = m_ids + std::size_t{k} * 20;
+        int c = -1;
+        while (w < wanted->size() && (c = std::memcmp((*wanted)[w].id.id, id, 20)) < 0) {
+          ++w;
+        }
+        if (c == 0) {
+          Entry& e = m_entries[m_by_oid[k]];
+          e.wanted = e.type != 0;
+          e.tag = static_cast<std::uint32_t>(w);
+        }
+      }
+    } else {
       // A delta has the type of the whole object at the root of its chain (bounded walk: no cycles).
       for (std::uint32_t i = 0; i < n; ++i) {
         std::int32_t j = static_cast<std::int32_t>(i);
@@ -262,6 +371,8 @@ public:
         }
       }
     }
+    // The ids are read again only for tree and commit ids (raw_id): let their pages go.
+    m_idx.release();
     // Mark every base a wanted object needs, and children lists of needed objects.
     for (std::uint32_t i = 0; i < n; ++i) {
       for (std::int32_t j = static_cast<std::int32_t>(i); j >= 0 && m_entries[i].wanted && !m_entries[j].needed;
@@ -314,20 +425,13 @@ public:
     std::vector<std::unique_ptr<core::ScanMemo>> memos;  // what the scanner left per depth (blobs only)
     core::DeltaContext context;
     std::vector<char> delta;
+    Bytes in;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
-    std::uint64_t since_release = 0;  // bytes of the mapping touched since its pages were dropped (estimate)
     while (ok && !stop.load(std::memory_order_relaxed)) {
       const std::size_t r = next.fetch_add(1);
       if (r >= m_roots.size()) {
         break;
-      }
-      // Touched pages of the mapped pack count as resident memory: drop them every 16 MiB touched (the page
-      // cache keeps them, a later touch is a minor fault), so peak RSS does not grow towards the pack size. A
-      // small delta still touches a whole page: count one per object.
-      if (since_release > (std::uint64_t{16} << 20)) {
-        since_release = 0;
-        m_pack.release();
       }
       stack.emplace_back(m_roots[r], 0);
       while (!stack.empty() && ok) {
@@ -341,18 +445,21 @@ public:
         std::vector<char>& out = level[depth];
         memos[depth].reset();
         context.pieces.clear();
-        const unsigned char* in = m_pack.data() + e.data;
-        const std::size_t in_size = e.end - e.data;
-        since_release += in_size + 4096;
+        const unsigned char* data = nullptr;
+        std::size_t in_size = 0;
+        Header h;
+        if (!read_entry(i, in, data, in_size, h)) {
+          continue;  // unreadable: its subtree is left to libgit2
+        }
         if (e.base < 0) {
-          out.resize(e.size);
-          if (!inflate_to(zs, in, in_size, out.data(), out.size())) {
+          out.resize(h.size);
+          if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
             continue;  // corrupt: its subtree is left to libgit2
           }
         } else {
-          delta.resize(e.size);
+          delta.resize(h.size);
           const std::vector<char>& base = level[depth - 1];
-          if (!inflate_to(zs, in, in_size, delta.data(), delta.size())
+          if (!inflate_to(zs, data, in_size, delta.data(), delta.size())
               || !apply_delta(base.data(), base.size(), reinterpret_cast<const unsigned char*>(delta.data()),
                               delta.size(), out, memos[depth - 1] ? &context.pieces : nullptr)) {
             continue;
@@ -384,6 +491,7 @@ public:
       if (delta.capacity() > (1u << 20)) {
         std::vector<char>().swap(delta);
       }
+      in.trim(1u << 20);
     }
     inflateEnd(&zs);
     return ok;
@@ -397,10 +505,7 @@ public:
     if (inflateInit(&zs) != Z_OK) {
       return true;
     }
-    // Objects are read with pread rather than through the mapping: the trees of a delta tree lie all over the
-    // pack, and the mapped pages they touch would count as resident memory (hundreds of MB on git/git).
-    const int fd = ::open(m_pack_file.c_str(), O_RDONLY | O_CLOEXEC);
-    std::vector<char> in;
+    Bytes in;
     std::vector<char> out;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
@@ -414,16 +519,13 @@ public:
         const auto [i, depth] = stack.back();
         stack.pop_back();
         const Entry& e = m_entries[i];
-        const unsigned char* data = m_pack.data() + e.data;
-        const std::size_t in_size = e.end - e.data;
-        if (fd >= 0) {
-          in.resize(in_size);
-          if (::pread(fd, in.data(), in_size, static_cast<off_t>(e.data)) != static_cast<ssize_t>(in_size)) {
-            continue;
-          }
-          data = reinterpret_cast<const unsigned char*>(in.data());
+        const unsigned char* data = nullptr;
+        std::size_t in_size = 0;
+        Header h;
+        if (!read_entry(i, in, data, in_size, h)) {
+          continue;
         }
-        out.resize(e.size);
+        out.resize(h.size);
         if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
           continue;  // corrupt: its subtree is left to libgit2
         }
@@ -441,12 +543,7 @@ public:
       if (out.capacity() > (1u << 20)) {
         std::vector<char>().swap(out);
       }
-      if (in.capacity() > (1u << 20)) {
-        std::vector<char>().swap(in);
-      }
-    }
-    if (fd >= 0) {
-      ::close(fd);
+      in.trim(1u << 20);
     }
     inflateEnd(&zs);
     return ok;
@@ -457,6 +554,26 @@ public:
   const unsigned char* raw_id(std::uint32_t tag) const { return m_ids + std::size_t{tag} * 20; }
 
 private:
+  // Where entry `i`'s data ends: the next object's offset, or the pack's trailer.
+  std::uint64_t end_of(std::uint32_t i) const
+  {
+    return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end;
+  }
+
+  // Reads entry `i` from the pack file into `buf`: `h` is its header, [data, data + size) its zlib stream. False
+  // when it cannot be read or its header is malformed.
+  bool read_entry(std::uint32_t i, Bytes& buf, const unsigned char*& data, std::size_t& size, Header& h) const
+  {
+    const std::uint64_t n = end_of(i) - m_entries[i].offset;
+    unsigned char* bytes = buf.get(n);
+    if (!read_at(m_fd.get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
+      return false;
+    }
+    data = bytes + h.length;
+    size = n - h.length;
+    return true;
+  }
+
   std::int32_t find_offset(std::uint64_t off) const
   {
     const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), off,
@@ -481,8 +598,9 @@ private:
   }
 
   Mapping m_idx;
-  Mapping m_pack;
-  std::string m_pack_file;
+  Mapping m_pack;  // only while load() parses the headers
+  Fd m_fd;         // the pack, for pread
+  std::uint64_t m_pack_end = 0;
   const unsigned char* m_ids = nullptr;
   std::uint32_t m_count = 0;
   std::vector<Entry> m_entries;         // by pack offset
@@ -552,7 +670,7 @@ bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const P
   return true;
 }
 
-bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
+bool read_pack_blobs(const std::string& git_dir, std::span<const BlobJob> wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
 {
   for (const auto& base : pack_bases(git_dir)) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,16 +18,22 @@
 
 namespace dsnguard::sources {
 
-// Receives one blob's content and how it relates to the blob it is a delta of (the pieces copied from the base
-// and inserted, the memo the scanner left for the base, where to leave this blob's memo: core::DeltaContext).
-// Called from several threads at once. Return false to stop.
-using PackBlobFn = std::function<bool(std::uint32_t tag, const char* data, std::size_t size,
+// Receives one blob's content (`index`: its position in the wanted list) and how it relates to the blob it is a
+// delta of (the pieces copied from the base and inserted, the memo the scanner left for the base, where to leave
+// this blob's memo: core::DeltaContext). Called from several threads at once. Return false to stop.
+using PackBlobFn = std::function<bool(std::uint32_t index, const char* data, std::size_t size,
                                       core::DeltaContext* delta)>;
 
-// For every blob whose id is in `wanted` (id -> caller tag) and that lives in a pack of `git_dir`: calls `fn` once
-// (blobs present in several packs: once in total) and sets done[tag]. Uses `threads` workers. Returns false when
-// `fn` asked to stop.
-bool read_pack_blobs(const std::string& git_dir, const OidMap<std::uint32_t>& wanted, unsigned threads,
+// An object to read, and the caller's tag for it.
+struct BlobJob {
+  git_oid id{};
+  std::uint32_t tag = 0;
+};
+
+// For every blob in `wanted` (sorted by id, no duplicates) that lives in a pack of `git_dir`: calls `fn` once with
+// its position in `wanted` (blobs present in several packs: once in total) and sets done[position]. Uses `threads`
+// workers. Returns false when `fn` asked to stop.
+bool read_pack_blobs(const std::string& git_dir, std::span<const BlobJob> wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn);
 
 // Receives one tree's id and raw content (git's tree format); called from several threads at once. Return false

@@ -64,6 +64,43 @@ struct Level {
   std::vector<std::uint32_t> offs;  // byte offset of each entry, then the tree's size
 };
 
+// Looks `id` up in `table`, an open-addressing set of (index + 1) over the ids id_of(index) of `count` objects
+// (hashed by the id's first bytes, which are uniform), at load <= 1/2. When absent, adds it as index `count`
+// (the caller then appends its id) and returns {count, true}.
+template <typename IdOf>
+std::pair<std::uint32_t, bool> find_or_add(std::vector<std::uint32_t>& table, std::uint32_t count, const git_oid& id,
+                                           IdOf id_of)
+{
+  const auto hash_of = [](const git_oid& oid) {
+    std::uint64_t h = 0;
+    std::memcpy(&h, oid.id, sizeof h);
+    return static_cast<std::size_t>(h);
+  };
+  if ((std::size_t{count} + 1) * 2 > table.size()) {
+    std::vector<std::uint32_t> old = std::move(table);
+    table.assign(old.empty() ? 4096 : old.size() * 2, 0);
+    const std::size_t mask = table.size() - 1;
+    for (const std::uint32_t v : old) {
+      if (v != 0) {
+        std::size_t i = hash_of(id_of(v - 1)) & mask;
+        while (table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        table[i] = v;
+      }
+    }
+  }
+  const std::size_t mask = table.size() - 1;
+  std::size_t i = hash_of(id) & mask;
+  for (; table[i] != 0; i = (i + 1) & mask) {
+    if (git_oid_equal(&id_of(table[i] - 1), &id) != 0) {
+      return {table[i] - 1, false};
+    }
+  }
+  table[i] = count + 1;
+  return {count, true};
+}
+
 }  // namespace
 
 // Builds one tree's entry list from its content, or from its delta against the base tree's entry list.
@@ -248,10 +285,6 @@ void TreeStore::load_packs(const std::string& git_dir, unsigned threads)
 {
   read_pack_tree_deltas(git_dir, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
                                                  std::size_t size) { return add_pack_tree(id, depth, data, size); });
-  // Loading grew these by doubling: drop the slack before the walk adds its own structures.
-  m_trees.shrink_to_fit();
-  m_pieces.shrink_to_fit();
-  m_new_ids.shrink_to_fit();
   m_child_start.assign(m_trees.size() + 1, 0);
   for (const auto& t : m_trees) {
     if (t.base != k_none) {
@@ -410,11 +443,12 @@ std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
   if (e.kind == Kind::tree) {
     e.target = slot_locked(oid);
   } else if (e.kind == Kind::blob) {
-    const auto [it, fresh] = m_blob_index.try_emplace(oid, static_cast<std::uint32_t>(m_blob_ids.size()));
+    const auto [index, fresh] = find_or_add(m_blob_table, static_cast<std::uint32_t>(m_blob_ids.size()), oid,
+                                            [this](std::uint32_t k) -> const git_oid& { return m_blob_ids[k]; });
     if (fresh) {
       m_blob_ids.push_back(oid);
     }
-    e.target = it->second;
+    e.target = index;
   }
   m_entry_table[free_slot] = (tag << 32) | (std::uint64_t{id} + 1);
   return id;
@@ -433,36 +467,14 @@ std::uint32_t TreeStore::intern_name(std::string_view name)
 
 std::uint32_t TreeStore::slot_locked(const git_oid& id)
 {
-  const auto hash_of = [](const git_oid& oid) {
-    std::uint64_t h = 0;
-    std::memcpy(&h, oid.id, sizeof h);
-    return static_cast<std::size_t>(h);
-  };
-  if ((m_trees.size() + 1) * 2 > m_slot_table.size()) {
-    std::vector<std::uint32_t> old = std::move(m_slot_table);
-    m_slot_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
-    const std::size_t mask = m_slot_table.size() - 1;
-    for (const std::uint32_t v : old) {
-      if (v != 0) {
-        std::size_t i = hash_of(m_trees[v - 1].id) & mask;
-        while (m_slot_table[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        m_slot_table[i] = v;
-      }
-    }
+  const auto [slot, fresh] =
+      find_or_add(m_slot_table, static_cast<std::uint32_t>(m_trees.size()), id,
+                  [this](std::uint32_t i) -> const git_oid& { return m_trees[i].id; });
+  if (fresh) {
+    m_trees.emplace_back();
+    m_trees.back().id = id;
   }
-  const std::size_t mask = m_slot_table.size() - 1;
-  std::size_t i = hash_of(id) & mask;
-  for (; m_slot_table[i] != 0; i = (i + 1) & mask) {
-    if (git_oid_equal(&m_trees[m_slot_table[i] - 1].id, &id) != 0) {
-      return m_slot_table[i] - 1;
-    }
-  }
-  m_trees.emplace_back();
-  m_trees.back().id = id;
-  m_slot_table[i] = static_cast<std::uint32_t>(m_trees.size());
-  return m_slot_table[i] - 1;
+  return slot;
 }
 
 std::uint32_t TreeStore::slot(const git_oid& id)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sources/commit_graph.hpp"
+#include "sources/page_vector.hpp"
 
 namespace dsnguard::sources {
 
@@ -83,6 +84,8 @@ public:
   const Entry& entry(std::uint32_t id) const { return m_chunks[id >> k_chunk_bits][id & (k_chunk - 1)]; }
   const std::string& name(std::uint32_t id) const { return m_names[id]; }
   const git_oid& blob_id(std::uint32_t index) const { return m_blob_ids[index]; }
+  // Number of distinct blob ids the entries name (blob indexes are below it).
+  std::uint32_t blob_count() const { return static_cast<std::uint32_t>(m_blob_ids.size()); }
 
 private:
   struct TreeInfo {
@@ -108,9 +111,10 @@ private:
   git_repository* m_repo;
   std::mutex m_mutex;
   std::vector<std::uint32_t> m_slot_table;  // tree id -> slot + 1: open addressing on the id's first bytes
-  std::vector<TreeInfo> m_trees;
-  std::vector<Piece> m_pieces;
-  std::vector<std::uint32_t> m_new_ids;
+  // The big arrays (git/git: 382k trees, 4.2M pieces, 4.4M parsed entries) grow without copies (PageVector).
+  PageVector<TreeInfo> m_trees;
+  PageVector<Piece> m_pieces;
+  PageVector<std::uint32_t> m_new_ids;
   std::vector<std::uint32_t> m_child_start;  // children of slot s: m_child_list[m_child_start[s] .. [s + 1])
   std::vector<std::uint32_t> m_child_list;
   // Entries in chunks that never move, under a chunk table sized once: read without the lock by threads that got
@@ -124,8 +128,8 @@ private:
   std::size_t m_arena_size = 0;
   std::deque<std::string> m_names;  // stable: m_name_index views them
   std::unordered_map<std::string_view, std::uint32_t> m_name_index;
-  OidMap<std::uint32_t> m_blob_index;
-  std::vector<git_oid> m_blob_ids;
+  std::vector<std::uint32_t> m_blob_table;  // blob id -> index + 1 (like m_slot_table)
+  PageVector<git_oid> m_blob_ids;
 };
 
 }  // namespace dsnguard::sources
