@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <thread>
 
 #include "sources/worktree_walk.hpp"
@@ -140,12 +141,18 @@ private:
     m_sink.skipped(core::Skipped{rel, reason, std::move(detail)});
   }
 
+  // The buffer starts on a page boundary, like the page-cache pages read() copies from: the kernel's copy is
+  // about twice as fast as into malloc's 16-byte-offset blocks (measured on sqlalchemy: 27 -> 13 ms of system
+  // time for reading every file, see bench/README.md).
   void reserve(std::size_t n)
   {
     if (n > m_capacity) {
       std::size_t cap = std::max<std::size_t>(n, m_capacity * 2);
-      cap = std::max<std::size_t>(cap, 64 * 1024);
-      auto fresh = std::make_unique_for_overwrite<char[]>(cap);
+      cap = (std::max<std::size_t>(cap, 64 * 1024) + k_page - 1) / k_page * k_page;
+      Buffer fresh(static_cast<char*>(std::aligned_alloc(k_page, cap)));
+      if (!fresh) {
+        throw std::bad_alloc();
+      }
       if (m_buffer) {
         std::memcpy(fresh.get(), m_buffer.get(), m_capacity);
       }
@@ -154,10 +161,16 @@ private:
     }
   }
 
+  static constexpr std::size_t k_page = 4096;
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  using Buffer = std::unique_ptr<char[], Free>;
+
   const std::string& m_root;
   const ReadOptions& m_options;
   core::FragmentSink& m_sink;
-  std::unique_ptr<char[]> m_buffer;
+  Buffer m_buffer;
   std::size_t m_capacity = 0;
 };
 
