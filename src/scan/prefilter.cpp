@@ -94,12 +94,17 @@ bool Prefilter::supported(Kernel kernel)
 
 Prefilter::Prefilter(std::vector<std::string> keywords, Kernel kernel) : m_keywords(std::move(keywords))
 {
+  const bool chosen = kernel != Kernel::automatic && supported(kernel);
   if (kernel == Kernel::automatic || !supported(kernel)) {
     kernel = supported(Kernel::avx2) ? Kernel::avx2 : supported(Kernel::ssse3) ? Kernel::ssse3 : Kernel::scalar;
   }
   m_kernel = kernel;
   if (m_kernel != Kernel::scalar) {
-    m_masks = teddy::build_masks(m_keywords);
+    if (chosen) {
+      m_masks = teddy::build_masks(m_keywords);
+    } else {
+      m_lazy = std::make_unique<Lazy>();
+    }
   }
   for (std::size_t i = 0; i < m_keywords.size(); ++i) {
     const std::string& k = m_keywords[i];
@@ -261,10 +266,21 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
     return hits;
   }
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (m_kernel == Kernel::scalar) {
-    find_scalar(data, bytes.size(), limit, hits);
-  } else {
+  bool simd = m_kernel != Kernel::scalar;
+  if (simd && m_lazy && !m_lazy->ready.load(std::memory_order_acquire)) {
+    if (bytes.size() < k_lazy_bytes) {
+      simd = false;  // same hits, without building the masks yet
+    } else {
+      std::call_once(m_lazy->once, [this] {
+        m_masks = teddy::build_masks(m_keywords);
+        m_lazy->ready.store(true, std::memory_order_release);
+      });
+    }
+  }
+  if (simd) {
     find_teddy(data, bytes.size(), limit, hits);
+  } else {
+    find_scalar(data, bytes.size(), limit, hits);
   }
   return hits;
 }

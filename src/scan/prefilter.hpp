@@ -3,9 +3,11 @@
 // keywords, so regexes only run on small windows around candidates (almost no file holds a connection string).
 // Internal to scan/.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,7 +86,16 @@ private:
   Table m_tables[4];  // by prefix length - 1 (index 2 stays unused)
   std::vector<std::size_t> m_used;  // indices of the tables some keyword uses
   Kernel m_kernel = Kernel::scalar;
-  teddy::Masks m_masks;  // for the SIMD kernels: candidate offsets, each then checked with the tables
+  // For the SIMD kernels: candidate offsets, each then checked with the tables. With Kernel::automatic they are
+  // built on the first input of k_lazy_bytes or more (about 1 ms: a staged scan of a few small files, which the
+  // scalar loop handles as fast, does not pay it); a kernel chosen explicitly builds them at once.
+  struct Lazy {
+    std::once_flag once;
+    std::atomic<bool> ready{false};
+  };
+  static constexpr std::size_t k_lazy_bytes = 16 * 1024;
+  std::unique_ptr<Lazy> m_lazy;  // null once the masks are built at construction
+  mutable teddy::Masks m_masks;
   // Second check of the SIMD kernels' candidates (when every keyword has 3 or more bytes): a bit per hash of a
   // keyword's first min(8, size) bytes, folded; one probe per such length. Cuts the offsets that reach the exact
   // comparison ~5x where common words share a keyword's first 4 bytes ("connect" / "connection'").

@@ -383,5 +383,42 @@ TEST_P(PrefilterKernel, AgreesWithScalarOnTheProjectSources)
   EXPECT_GT(hits, 1000u);
 }
 
+TEST(PrefilterAutomatic, SmallInputsBeforeTheFirstLargeOneAndAfterIt)
+{
+  // With Kernel::automatic the SIMD masks are built on the first input of 16 KiB or more; small inputs before it
+  // take the scalar loop, inputs after it the SIMD kernel. Every phase gives the naive search's hits.
+  const auto keywords = rule_keywords();
+  const Prefilter p(keywords);
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3; ++round) {
+    for (const std::size_t size : {std::size_t{0}, std::size_t{17}, std::size_t{4000}, std::size_t{16 * 1024 - 1}}) {
+      const std::string text = random_text(rng, keywords, size);
+      ASSERT_EQ(found(p, text, SIZE_MAX), naive(keywords, text, SIZE_MAX)) << "round " << round << " size " << size;
+    }
+    const std::string large = random_text(rng, keywords, 16 * 1024 + static_cast<std::size_t>(round) * 999);
+    ASSERT_EQ(found(p, large, SIZE_MAX), naive(keywords, large, SIZE_MAX)) << "round " << round;
+  }
+}
+
+TEST(PrefilterAutomatic, FirstLargeInputsFromManyThreadsAtOnce)
+{
+  const auto keywords = rule_keywords();
+  std::mt19937 rng(5);
+  const std::string large = random_text(rng, keywords, 64 * 1024);
+  const Hits want = naive(keywords, large, SIZE_MAX);
+  const Prefilter p(keywords);
+  std::vector<Hits> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] { got[t] = found(p, large, SIZE_MAX); });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (const auto& g : got) {
+    EXPECT_EQ(g, want);
+  }
+}
+
 }  // namespace
 }  // namespace dsnguard::scan
