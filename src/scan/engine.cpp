@@ -275,25 +275,18 @@ void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Find
   if (values.empty()) {
     return;
   }
-  const std::string_view bytes = fragment.bytes;
+  const LineIndex lines(fragment.bytes);
   for (const auto& value : values) {
+    const std::size_t line0 = lines.line_of(value.offset);
+    const auto line = static_cast<std::uint32_t>(line0 + 1);
+    if (fragment.added_lines != nullptr && !on_added_line(*fragment.added_lines, line)) {
+      continue;
+    }
+    const bool allowed = allow_marked(lines, line0);
+    const std::size_t line_start = lines.line_start(line0);
     core::Fragment inner;
     inner.bytes = value.decoded;
     inner.origin = fragment.origin;
-    const std::size_t line_start = bytes.rfind('\n', value.offset) == std::string_view::npos
-                                       ? 0
-                                       : bytes.rfind('\n', value.offset) + 1;
-    const auto line = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.begin() + line_start, '\n') + 1);
-    if (fragment.added_lines != nullptr
-        && std::none_of(fragment.added_lines->begin(), fragment.added_lines->end(),
-                        [&](const auto& r) { return line >= r.first && line <= r.last; })) {
-      continue;
-    }
-    // An allow marker counts on the encoded line or the line above it, as for any finding.
-    const std::size_t line_end = std::min(bytes.find('\n', value.offset), bytes.size());
-    const std::size_t previous = line_start >= 2 ? bytes.rfind('\n', line_start - 2) : std::string_view::npos;
-    const std::size_t above = previous == std::string_view::npos ? 0 : previous + 1;
-    const bool allowed = bytes.substr(above, line_end - above).find("dsnguard:allow") != std::string_view::npos;
     for (auto& f : scan_content(inner)) {
       f.location.line = line;
       f.location.end_line = line;

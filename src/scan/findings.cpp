@@ -13,40 +13,6 @@ namespace dsnguard::scan {
 
 namespace {
 
-// 1-based line and column of byte offsets, from the fragment's newline positions.
-class LineIndex {
-public:
-  explicit LineIndex(std::string_view bytes) : m_bytes(bytes)
-  {
-    const char* p = bytes.data();
-    const char* end = p + bytes.size();
-    while (p < end) {
-      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-      if (nl == nullptr) {
-        break;
-      }
-      const char* q = static_cast<const char*>(nl);
-      m_newlines.push_back(static_cast<std::size_t>(q - bytes.data()));
-      p = q + 1;
-    }
-  }
-  // 0-based line index of `offset`.
-  std::size_t line_of(std::size_t offset) const
-  {
-    return static_cast<std::size_t>(std::lower_bound(m_newlines.begin(), m_newlines.end(), offset) - m_newlines.begin());
-  }
-  std::size_t line_start(std::size_t line) const { return line == 0 ? 0 : m_newlines[line - 1] + 1; }
-  std::string_view line_text(std::size_t line) const
-  {
-    const std::size_t s = line_start(line);
-    const std::size_t e = line < m_newlines.size() ? m_newlines[line] : m_bytes.size();
-    return m_bytes.substr(s, e - s);
-  }
-
-private:
-  std::string_view m_bytes;
-  std::vector<std::size_t> m_newlines;
-};
 
 bool overlaps(std::size_t a0, std::size_t a1, std::size_t b0, std::size_t b1)
 {
@@ -181,12 +147,46 @@ std::vector<std::string> neighbour_names(std::string_view bytes, std::size_t off
   return out;
 }
 
+}  // namespace
+
+LineIndex::LineIndex(std::string_view bytes) : m_bytes(bytes)
+{
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (nl == nullptr) {
+      break;
+    }
+    const char* q = static_cast<const char*>(nl);
+    m_newlines.push_back(static_cast<std::size_t>(q - bytes.data()));
+    p = q + 1;
+  }
+}
+
+std::size_t LineIndex::line_of(std::size_t offset) const
+{
+  return static_cast<std::size_t>(std::lower_bound(m_newlines.begin(), m_newlines.end(), offset) - m_newlines.begin());
+}
+
+std::string_view LineIndex::line_text(std::size_t line) const
+{
+  const std::size_t s = line_start(line);
+  const std::size_t e = line < m_newlines.size() ? m_newlines[line] : m_bytes.size();
+  return m_bytes.substr(s, e - s);
+}
+
 bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line)
 {
   return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return line >= r.first && line <= r.last; });
 }
 
-}  // namespace
+bool allow_marked(const LineIndex& lines, std::size_t line)
+{
+  constexpr std::string_view k_marker = "dsnguard:allow";
+  return lines.line_text(line).find(k_marker) != std::string_view::npos
+         || (line > 0 && lines.line_text(line - 1).find(k_marker) != std::string_view::npos);
+}
 
 std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std::vector<core::Rule>& rules,
                                           const core::Fragment& fragment)
@@ -287,9 +287,7 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
     }
     f.fix = rule.fix.empty() ? default_fix(info) : rule.fix;
     add_attributes(f, info);
-    const bool allow_here = lines.line_text(line0).find("dsnguard:allow") != std::string_view::npos;
-    const bool allow_above = line0 > 0 && lines.line_text(line0 - 1).find("dsnguard:allow") != std::string_view::npos;
-    if (allow_here || allow_above) {
+    if (allow_marked(lines, line0)) {
       f.suppressed = true;
       f.suppressed_by = "inline";
     }

@@ -2,6 +2,9 @@
 // From validated matches to Findings: de-duplication across rules, judgement (dsn::judge), Location, message,
 // fix, attributes, fingerprint, inline allow markers and added-lines filtering. Internal to scan/.
 
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/types.hpp"
@@ -19,6 +22,26 @@ struct RawFinding {
   std::size_t secret_end = 0;
   Candidate candidate;
 };
+
+// 1-based line and column of byte offsets, from the fragment's newline positions.
+class LineIndex {
+public:
+  explicit LineIndex(std::string_view bytes);
+  // 0-based line index of `offset`.
+  std::size_t line_of(std::size_t offset) const;
+  std::size_t line_start(std::size_t line) const { return line == 0 ? 0 : m_newlines[line - 1] + 1; }
+  std::string_view line_text(std::size_t line) const;
+
+private:
+  std::string_view m_bytes;
+  std::vector<std::size_t> m_newlines;
+};
+
+// Whether 1-based `line` is in one of `ranges` (a staged scan reports findings on added lines only).
+bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line);
+
+// Whether a `dsnguard:allow` marker is on 0-based `line` or the line before it.
+bool allow_marked(const LineIndex& lines, std::size_t line);
 
 // Builds the findings of one fragment. Overlapping matches of the same credential become one finding (specific
 // rules beat generic ones, then the longer match wins); unreportable credentials (placeholders...) are dropped;
