@@ -58,7 +58,8 @@ bool is_secret_manifest(std::string_view bytes)
     if (end < bytes.size() && is_key_char(bytes[end])) {
       continue;  // SecretProviderClass, SecretStore, ...
     }
-    const std::size_t line = bytes.rfind('\n', at) == std::string_view::npos ? 0 : bytes.rfind('\n', at) + 1;
+    const std::size_t newline = bytes.rfind('\n', at);
+    const std::size_t line = newline == std::string_view::npos ? 0 : newline + 1;
     std::string_view before = bytes.substr(line, at - line);
     while (!before.empty() && (is_space(before.back()) || before.back() == '"' || before.back() == '\'')) {
       before.remove_suffix(1);

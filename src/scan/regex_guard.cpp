@@ -186,25 +186,21 @@ RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& op
 
 bool RegexGuard::may_match(std::string_view text) const
 {
-  if (m_literals.empty()) {
-    return true;
+  const auto any_in = [this](std::string_view haystack) {
+    return std::any_of(m_literals.begin(), m_literals.end(),
+                       [&](const std::string& literal) { return contains(haystack, literal); });
+  };
+  if (!m_letters) {
+    return m_literals.empty() || any_in(text);  // no case to fold
   }
   thread_local std::string lower;
-  std::string_view haystack = text;
-  bool maybe_folding = true;  // may hold a non-ASCII character that RE2's (?i) folds onto an ASCII letter
-  if (m_letters) {
-    lower.resize(text.size());
-    maybe_folding = !to_lower_ascii(text, lower.data());
-    haystack = lower;
-  }
-  // U+212A KELVIN SIGN folds onto 'k', U+017F LATIN SMALL LETTER LONG S onto 's'.
-  if (maybe_folding
+  lower.resize(text.size());
+  // U+212A KELVIN SIGN folds onto 'k', U+017F LATIN SMALL LETTER LONG S onto 's' in RE2's (?i) matching.
+  if (!to_lower_ascii(text, lower.data())
       && (text.find("\xE2\x84\xAA") != std::string_view::npos || text.find("\xC5\xBF") != std::string_view::npos)) {
     return true;
   }
-  return std::any_of(m_literals.begin(), m_literals.end(), [&](const std::string& literal) {
-    return contains(haystack, literal);
-  });
+  return any_in(lower);
 }
 
 }  // namespace dsnguard::scan
