@@ -413,6 +413,34 @@ public:
     return {m_child_list.data() + m_first_child[i], m_child_list.data() + m_first_child[i + 1]};
   }
 
+  // Walks the delta trees under the roots taken from `next` in depth-first pre-order until `stop` is set or `ok`
+  // turns false: `visit(entry, depth)` returns whether the entry's children follow (false: it could not be read
+  // or inflated, and its subtree is left to libgit2); `after_root()` runs after each tree.
+  template <typename Visit, typename AfterRoot>
+  void walk_delta_trees(std::atomic<std::size_t>& next, const std::atomic<bool>& stop, const bool& ok, Visit& visit,
+                        AfterRoot& after_root) const
+  {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
+    while (ok && !stop.load(std::memory_order_relaxed)) {
+      const std::size_t r = next.fetch_add(1);
+      if (r >= m_roots.size()) {
+        break;
+      }
+      stack.emplace_back(m_roots[r], 0);
+      while (!stack.empty() && ok) {
+        const auto [i, depth] = stack.back();
+        stack.pop_back();
+        if (visit(i, depth)) {
+          for (const auto child : children(i)) {
+            stack.emplace_back(child, depth + 1);
+          }
+        }
+      }
+      stack.clear();
+      after_root();
+    }
+  }
+
   // Resolves the delta tree under each root taken from `next`; calls fn for wanted blobs.
   bool run(std::atomic<std::size_t>& next, std::atomic<bool>& stop, std::vector<std::atomic<std::uint8_t>>* done,
            const PackBlobFn& fn)
@@ -426,58 +454,47 @@ public:
     core::DeltaContext context;
     std::vector<char> delta;
     Bytes in;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
-    while (ok && !stop.load(std::memory_order_relaxed)) {
-      const std::size_t r = next.fetch_add(1);
-      if (r >= m_roots.size()) {
-        break;
+    const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
+      const Entry& e = m_entries[i];
+      if (level.size() <= depth) {
+        level.resize(depth + 1);
+        memos.resize(depth + 1);
       }
-      stack.emplace_back(m_roots[r], 0);
-      while (!stack.empty() && ok) {
-        const auto [i, depth] = stack.back();
-        stack.pop_back();
-        const Entry& e = m_entries[i];
-        if (level.size() <= depth) {
-          level.resize(depth + 1);
-          memos.resize(depth + 1);
+      std::vector<char>& out = level[depth];
+      memos[depth].reset();
+      context.pieces.clear();
+      const unsigned char* data = nullptr;
+      std::size_t in_size = 0;
+      Header h;
+      if (!read_entry(i, in, data, in_size, h)) {
+        return false;  // unreadable: its subtree is left to libgit2
+      }
+      if (e.base < 0) {
+        out.resize(h.size);
+        if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
+          return false;  // corrupt: its subtree is left to libgit2
         }
-        std::vector<char>& out = level[depth];
-        memos[depth].reset();
-        context.pieces.clear();
-        const unsigned char* data = nullptr;
-        std::size_t in_size = 0;
-        Header h;
-        if (!read_entry(i, in, data, in_size, h)) {
-          continue;  // unreadable: its subtree is left to libgit2
-        }
-        if (e.base < 0) {
-          out.resize(h.size);
-          if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
-            continue;  // corrupt: its subtree is left to libgit2
-          }
-        } else {
-          delta.resize(h.size);
-          const std::vector<char>& base = level[depth - 1];
-          if (!inflate_to(zs, data, in_size, delta.data(), delta.size())
-              || !apply_delta(base.data(), base.size(), reinterpret_cast<const unsigned char*>(delta.data()),
-                              delta.size(), out, memos[depth - 1] ? &context.pieces : nullptr)) {
-            continue;
-          }
-        }
-        if (e.wanted && (done == nullptr || (*done)[e.tag].exchange(1) == 0)) {
-          context.base = depth > 0 ? memos[depth - 1].get() : nullptr;
-          context.memo = children(i).empty() ? nullptr : &memos[depth];
-          if (!fn(e.tag, out.data(), out.size(), &context)) {
-            stop = true;
-            ok = false;
-          }
-        }
-        for (const auto child : children(i)) {
-          stack.emplace_back(child, depth + 1);
+      } else {
+        delta.resize(h.size);
+        const std::vector<char>& base = level[depth - 1];
+        if (!inflate_to(zs, data, in_size, delta.data(), delta.size())
+            || !apply_delta(base.data(), base.size(), reinterpret_cast<const unsigned char*>(delta.data()),
+                            delta.size(), out, memos[depth - 1] ? &context.pieces : nullptr)) {
+          return false;
         }
       }
-      stack.clear();
+      if (e.wanted && (done == nullptr || (*done)[e.tag].exchange(1) == 0)) {
+        context.base = depth > 0 ? memos[depth - 1].get() : nullptr;
+        context.memo = children(i).empty() ? nullptr : &memos[depth];
+        if (!fn(e.tag, out.data(), out.size(), &context)) {
+          stop = true;
+          ok = false;
+        }
+      }
+      return true;
+    };
+    const auto after_root = [&] {
       for (auto& memo : memos) {
         memo.reset();
       }
@@ -492,7 +509,8 @@ public:
         std::vector<char>().swap(delta);
       }
       in.trim(1u << 20);
-    }
+    };
+    walk_delta_trees(next, stop, ok, visit, after_root);
     inflateEnd(&zs);
     return ok;
   }
@@ -507,44 +525,34 @@ public:
     }
     Bytes in;
     std::vector<char> out;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
     bool ok = true;
-    while (ok && !stop.load(std::memory_order_relaxed)) {
-      const std::size_t r = next.fetch_add(1);
-      if (r >= m_roots.size()) {
-        break;
+    const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
+      const Entry& e = m_entries[i];
+      const unsigned char* data = nullptr;
+      std::size_t in_size = 0;
+      Header h;
+      if (!read_entry(i, in, data, in_size, h)) {
+        return false;
       }
-      stack.emplace_back(m_roots[r], 0);
-      while (!stack.empty() && ok) {
-        const auto [i, depth] = stack.back();
-        stack.pop_back();
-        const Entry& e = m_entries[i];
-        const unsigned char* data = nullptr;
-        std::size_t in_size = 0;
-        Header h;
-        if (!read_entry(i, in, data, in_size, h)) {
-          continue;
-        }
-        out.resize(h.size);
-        if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
-          continue;  // corrupt: its subtree is left to libgit2
-        }
-        git_oid id{};
-        git_oid_fromraw(&id, raw_id(e.oid_index));
-        if (e.wanted && !fn(id, depth, out.data(), out.size())) {
-          stop = true;
-          ok = false;
-        }
-        for (const auto child : children(i)) {
-          stack.emplace_back(child, depth + 1);
-        }
+      out.resize(h.size);
+      if (!inflate_to(zs, data, in_size, out.data(), out.size())) {
+        return false;  // corrupt: its subtree is left to libgit2
       }
-      stack.clear();
+      git_oid id{};
+      git_oid_fromraw(&id, raw_id(e.oid_index));
+      if (e.wanted && !fn(id, depth, out.data(), out.size())) {
+        stop = true;
+        ok = false;
+      }
+      return true;
+    };
+    const auto after_root = [&] {
       if (out.capacity() > (1u << 20)) {
         std::vector<char>().swap(out);
       }
       in.trim(1u << 20);
-    }
+    };
+    walk_delta_trees(next, stop, ok, visit, after_root);
     inflateEnd(&zs);
     return ok;
   }
