@@ -204,6 +204,14 @@ void Prefilter::build(Table& table, const std::vector<std::size_t>& shifts) cons
     c.shift = static_cast<std::uint32_t>(shift);
     std::memcpy(&c.folded, buf, 8);
     std::memcpy(&c.mask, mask, 8);
+    unsigned char before[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char before_mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 1; j <= shift && j <= 8; ++j) {
+      before[8 - j] = static_cast<unsigned char>(kw[shift - j] | 0x20);
+      before_mask[8 - j] = 0xff;
+    }
+    std::memcpy(&c.before_folded, before, 8);
+    std::memcpy(&c.before_mask, before_mask, 8);
     table.lists.back().push_back(c);
   }
   table.rank.resize(k_table_bits / 64);
@@ -302,6 +310,20 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
 void Prefilter::at_window(const unsigned char* data, std::size_t n, std::size_t p, std::uint32_t word,
                           std::uint64_t w8, std::vector<Hit>& hits) const
 {
+  // The 8 bytes before p, folded (zeros before the input: no keyword byte folds to 0).
+  std::uint64_t b8 = 0;
+  if (m_windows.max_shift > 0) {
+    if (p >= 8) {
+      std::memcpy(&b8, data + p - 8, 8);
+      b8 |= 0x2020202020202020ull;
+    } else {
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; j < p; ++j) {
+        buf[8 - p + j] = static_cast<unsigned char>(data[j] | 0x20);
+      }
+      std::memcpy(&b8, buf, 8);
+    }
+  }
   for (const std::size_t t : m_windows.used) {
     const Table& table = m_windows.tables[t];
     const std::uint32_t h = hash(word & k_masks[t]);
@@ -310,7 +332,7 @@ void Prefilter::at_window(const unsigned char* data, std::size_t n, std::size_t 
     }
     const std::uint64_t below = table.bits[h >> 6] & ((std::uint64_t{1} << (h & 63)) - 1);
     for (const Candidate& c : table.lists[table.rank[h >> 6] + popcount64(below)]) {
-      if ((w8 & c.mask) != c.folded || c.shift > p) {
+      if ((w8 & c.mask) != c.folded || (b8 & c.before_mask) != c.before_folded || c.shift > p) {
         continue;
       }
       const std::size_t i = p - c.shift;

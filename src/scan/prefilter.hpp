@@ -61,6 +61,11 @@ private:
     std::uint32_t shift = 0;
     std::uint64_t folded = 0;
     std::uint64_t mask = 0;
+    // The up to 8 keyword bytes before `shift`, folded and placed as in the 8 bytes that end where the hashed ones
+    // start, with the mask selecting them (0 when shift is 0): many keywords share a window ("[database",
+    // "'database'" and "database\"" all hash "data").
+    std::uint64_t before_folded = 0;
+    std::uint64_t before_mask = 0;
   };
   struct Table {
     struct Free {
