@@ -338,7 +338,8 @@ void Prefilter::at_window(const unsigned char* data, std::size_t n, std::size_t 
       const std::size_t i = p - c.shift;
       const std::uint32_t k = c.keyword;
       const std::string& kw = m_keywords[k];
-      if (kw.size() > n - i) {
+      // The last byte first: keywords that share a window often differ only there ("connection\"", "connection:").
+      if (kw.size() > n - i || k_lower[data[i + kw.size() - 1]] != static_cast<unsigned char>(kw.back())) {
         continue;
       }
       std::size_t j = 0;
