@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints the folded-bigram cost tables the prefilter uses to pick each keyword's SIMD fingerprint window
-(src/scan/prefilter_bigrams.hpp, used by teddy::fingerprint_offset() in src/scan/prefilter_teddy.cpp).
+(src/scan/prefilter_bigrams.hpp, used by teddy::fingerprint_offsets() in src/scan/prefilter_fingerprint.cpp).
 
 Usage: bench/bigram-costs.py DIR... > tables.txt
 Reads the same files as bench/byte-frequencies.py (text-like extensions, at most 8 MiB per directory, sorted walk),

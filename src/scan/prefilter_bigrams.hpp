@@ -1,11 +1,11 @@
 #pragma once
 // Costs of folded bytes and of adjacent pairs of them in ordinary source text, for choosing each keyword's SIMD
-// fingerprint window (teddy::fingerprint_offset in prefilter_teddy.cpp). Generated, do not edit: the output of
+// fingerprint window (teddy::fingerprint_offsets in prefilter_fingerprint.cpp). Generated, do not edit: the output of
 // `bench/bigram-costs.py /usr/include /usr/lib/python3.11 /usr/share/perl /usr/share/javascript` on Debian 12 (the
 // byte-frequency table's mix of C, Python, Perl and JavaScript; deliberately not a benchmark corpus).
 // A byte b is in class (b | 0x20) - 0x20 for 0x20..0x3f, (b | 0x20) - 0x60 + 32 for 0x60..0x7f, 64 for >= 0x80;
 // a cost is -log2(probability) in quarter bits (add-one smoothing, capped at 255).
-// Internal to scan/ (prefilter_teddy.cpp).
+// Internal to scan/ (prefilter_fingerprint.cpp).
 
 #include <array>
 #include <cstddef>
