@@ -357,8 +357,9 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) 
     }
     hits.clear();
   }
+  // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
+  WindowCursor cursors[2] = {{bytes, 0, k_back, k_forward}, {bytes, k_multiline_lines, k_back, k_forward}};
   for (const auto& hit : hits) {
-    // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
     std::pair<std::size_t, std::size_t> around[2];
     bool computed[2] = {false, false};
     for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
@@ -367,7 +368,7 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) 
       }
       const std::size_t kind = impl.compiled[i].multiline ? 1 : 0;
       if (!computed[kind]) {
-        around[kind] = window_around(bytes, hit.offset, kind == 1 ? k_multiline_lines : 0, k_back, k_forward);
+        around[kind] = cursors[kind].around(hit.offset);
         computed[kind] = true;
       }
       windows[i].push_back(around[kind]);
