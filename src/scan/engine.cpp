@@ -47,7 +47,7 @@ public:
   const RE2* operator->() const { return &get(); }
   const RE2& get() const
   {
-    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options()); });
+    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options(m_state->text)); });
     return *m_state->re;
   }
 
@@ -173,7 +173,7 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
       cr.guard = RegexGuard::from_literals(*literals);
     } else if (cr.pattern) {
-      cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(), rule.keywords);
+      cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(rule.pattern), rule.keywords);
     }
     if (rule.kind == core::FindingKind::secret && cr.pattern) {
       if (rule.keywords.empty()) {

@@ -95,11 +95,14 @@ bool contains(std::string_view hay, std::string_view literal)
 
 }  // namespace
 
-RE2::Options rule_regex_options()
+RE2::Options rule_regex_options(std::string_view pattern)
 {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(64 << 20);
+  if (is_ascii(pattern)) {
+    options.set_encoding(RE2::Options::EncodingLatin1);
+  }
   return options;
 }
 

@@ -12,8 +12,13 @@
 
 namespace dsnguard::scan {
 
-// The options every rule regex is compiled with (the guard of a regex holds for these options).
-RE2::Options rule_regex_options();
+// The options a rule regex (content, path or allow pattern) is compiled with; the guard of a regex holds for
+// them. An ASCII pattern matches bytes (Latin-1): on UTF-8 text the same spans as in UTF-8 mode (a negated class
+// or `.` takes a multi-byte character a byte at a time, and no built-in pattern counts such repetitions), bytes of
+// other encodings are matched instead of stopping a match, and the program is smaller because (?i) letters no
+// longer fold onto KELVIN SIGN and LATIN SMALL LETTER LONG S (a third less compile and first-match time). A
+// pattern with non-ASCII characters keeps UTF-8, so that they mean characters.
+RE2::Options rule_regex_options(std::string_view pattern);
 
 class RegexGuard {
 public:

@@ -14,12 +14,12 @@ namespace {
 
 RegexGuard guard_of(const std::string& pattern, std::vector<std::string> keywords = {})
 {
-  return RegexGuard::derive(pattern, rule_regex_options(), keywords);
+  return RegexGuard::derive(pattern, rule_regex_options(pattern), keywords);
 }
 
 bool regex_matches(const std::string& pattern, std::string_view text)
 {
-  const RE2 re(pattern, rule_regex_options());
+  const RE2 re(pattern, rule_regex_options(pattern));
   EXPECT_TRUE(re.ok()) << pattern;
   return RE2::PartialMatch(text, re);
 }
@@ -75,17 +75,35 @@ TEST(RegexGuard, NoGuardOnNonAsciiLiterals)
 
 TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
 {
-  // RE2's (?i) matching folds U+212A KELVIN SIGN onto 'k' and U+017F LATIN SMALL LETTER LONG S onto 's'.
-  const std::string kelvin = "(?i)apikey=\\w+";
+  // A pattern with a non-ASCII character is matched as UTF-8, where RE2's (?i) folds U+212A KELVIN SIGN onto 'k'
+  // and U+017F LATIN SMALL LETTER LONG S onto 's'; its ASCII literals must let such text through.
+  const std::string kelvin = "(?i)apikey=(?:\\w|\xC3\xA9)+";
   const std::string kelvin_text = "api\xE2\x84\xAA" "ey=abc";
   ASSERT_TRUE(regex_matches(kelvin, kelvin_text));
+  ASSERT_FALSE(guard_of(kelvin).literals().empty());
   EXPECT_TRUE(guard_of(kelvin).may_match(kelvin_text));
-  const std::string long_s = "(?i)password=\\w+";
+  const std::string long_s = "(?i)password=(?:\\w|\xC3\xA9)+";
   const std::string long_s_text = "pa\xC5\xBF" "sword=abc";
   ASSERT_TRUE(regex_matches(long_s, long_s_text));
   EXPECT_TRUE(guard_of(long_s).may_match(long_s_text));
   // Other non-ASCII text is still filtered.
   EXPECT_FALSE(guard_of(long_s).may_match("caf\xC3\xA9 passwort=abc"));
+}
+
+TEST(RuleRegexOptions, AsciiPatternsMatchBytes)
+{
+  // ASCII patterns run in Latin-1: no fold onto the non-ASCII letters, and bytes that are not UTF-8 (a Latin-1
+  // file) are matched like any other instead of ending the match.
+  EXPECT_FALSE(regex_matches("(?i)apikey=\\w+", "api\xE2\x84\xAA" "ey=abc"));
+  const RE2 url("postgres://[^\\s:@/]+:(?P<secret>[^\\s@]+)@", rule_regex_options("postgres://"));
+  std::string secret;
+  ASSERT_TRUE(RE2::PartialMatch("postgres://u:caf\xE9-pw@host/db", url, &secret));
+  EXPECT_EQ(secret, "caf\xE9-pw");
+  // Valid UTF-8 gives the spans UTF-8 mode gives.
+  ASSERT_TRUE(RE2::PartialMatch("postgres://u:caf\xC3\xA9-pw@host/db", url, &secret));
+  EXPECT_EQ(secret, "caf\xC3\xA9-pw");
+  EXPECT_EQ(rule_regex_options("(?i)password").encoding(), RE2::Options::EncodingLatin1);
+  EXPECT_EQ(rule_regex_options("contrase\xC3\xB1" "a").encoding(), RE2::Options::EncodingUTF8);
 }
 
 TEST(RegexGuard, FindsTheLiteralAtEveryOffsetAndLength)
@@ -142,7 +160,7 @@ TEST(RegexGuard, NeverRejectsWhatTheRuleMatches)
     if (rule.pattern.empty()) {
       continue;
     }
-    const RE2 re(rule.pattern, rule_regex_options());
+    const RE2 re(rule.pattern, rule_regex_options(rule.pattern));
     const auto guard = guard_of(rule.pattern, rule.keywords);
     guarded += guard.literals().empty() ? 0 : 1;
     std::size_t matched = 0;
