@@ -171,7 +171,7 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
     cr.line_local = pattern_is_line_local(rule.pattern);
     if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
-      cr.guard = RegexGuard::from_literals(*literals);
+      cr.guard = RegexGuard::from_literals(*literals, rule_regex_options(rule.pattern));
     } else if (cr.pattern) {
       cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(rule.pattern), rule.keywords);
     }

@@ -106,26 +106,40 @@ TEST(RuleRegexOptions, AsciiPatternsMatchBytes)
   EXPECT_EQ(rule_regex_options("contrase\xC3\xB1" "a").encoding(), RE2::Options::EncodingUTF8);
 }
 
+// The guard passes on `literal` at every offset of texts of every length up to 80, in either case, and not on the
+// literal without its last byte or cut by the end of the text.
+void expect_found_everywhere(const RegexGuard& guard, const std::string& literal)
+{
+  for (std::size_t size = literal.size(); size <= 80; ++size) {
+    for (std::size_t at = 0; at + literal.size() <= size; ++at) {
+      std::string text(size, '.');
+      text.replace(at, literal.size(), literal);
+      ASSERT_TRUE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+      std::string upper = text;
+      for (auto& c : upper) {
+        c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+      }
+      ASSERT_TRUE(guard.may_match(upper)) << literal << " size " << size << " at " << at;
+      // The literal without its last byte, or cut by the end of the text, is not a match.
+      text[at + literal.size() - 1] = '.';
+      ASSERT_FALSE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+      ASSERT_FALSE(guard.may_match(std::string_view(upper).substr(0, at + literal.size() - 1)));
+    }
+  }
+}
+
 TEST(RegexGuard, FindsTheLiteralAtEveryOffsetAndLength)
 {
-  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters.
-  for (const std::string literal : {"x:/", "://", "ab", "pass_word"}) {
-    const auto guard = RegexGuard::from_literals(std::vector<std::string>{literal});
-    for (std::size_t size = literal.size(); size <= 80; ++size) {
-      for (std::size_t at = 0; at + literal.size() <= size; ++at) {
-        std::string text(size, '.');
-        text.replace(at, literal.size(), literal);
-        ASSERT_TRUE(guard.may_match(text)) << literal << " size " << size << " at " << at;
-        std::string upper = text;
-        for (auto& c : upper) {
-          c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-        }
-        ASSERT_TRUE(guard.may_match(upper)) << literal << " size " << size << " at " << at;
-        // The literal without its last byte, or cut by the end of the text, is not a match.
-        text[at + literal.size() - 1] = '.';
-        ASSERT_FALSE(guard.may_match(text)) << literal << " size " << size << " at " << at;
-        ASSERT_FALSE(guard.may_match(std::string_view(upper).substr(0, at + literal.size() - 1)));
-      }
+  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters, for a regex
+  // matched as bytes (case compared in place) and one matched as UTF-8 (text lower-cased first).
+  for (const char* pattern : {"x", "\xC3\xA9"}) {
+    // Bytes that differ from a literal's only in the case bit are not its letters in another case.
+    const auto at_h = RegexGuard::from_literals(std::vector<std::string>{"@h", "x"}, rule_regex_options(pattern));
+    EXPECT_TRUE(at_h.may_match("..@H.."));
+    EXPECT_FALSE(at_h.may_match("..`h..`H..@\x08.."));
+    for (const std::string literal : {"x:/", "://", "ab", "pass_word", "@h", "a"}) {
+      expect_found_everywhere(RegexGuard::from_literals(std::vector<std::string>{literal}, rule_regex_options(pattern)),
+                              literal);
     }
   }
 }
