@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "app/exit_codes.hpp"
+#include "app/pending_engine.hpp"
 #include "config/rules.hpp"
 #include "report/reporter.hpp"
 #include "util/file.hpp"
@@ -70,11 +71,29 @@ sources::WorktreeOptions worktree_options(const Options& options)
   return wo;
 }
 
-CollectingSink::CollectingSink(const scan::Engine& engine, std::ostream& err) : m_engine(engine), m_err(err) {}
+CollectingSink::CollectingSink(const scan::Engine& engine, std::ostream& err) : m_engine(&engine), m_err(err) {}
+
+CollectingSink::CollectingSink(PendingEngine& pending, std::ostream& err) : m_pending(&pending), m_err(err) {}
+
+const scan::Engine* CollectingSink::engine()
+{
+  if (m_pending != nullptr) {
+    std::call_once(m_resolved, [this] {
+      const auto& loaded = m_pending->get();
+      m_pending->stop_preparing();
+      m_engine = loaded ? &*loaded : nullptr;
+    });
+  }
+  return m_engine;
+}
 
 core::Visit CollectingSink::fragment(const core::Fragment& fragment)
 {
-  auto found = m_engine.scan(fragment);
+  const scan::Engine* engine = this->engine();
+  if (engine == nullptr) {
+    return core::Visit::stop;
+  }
+  auto found = engine->scan(fragment);
   m_files_scanned.fetch_add(1, std::memory_order_relaxed);
   m_bytes_scanned.fetch_add(fragment.bytes.size(), std::memory_order_relaxed);
   if (found.empty()) {
@@ -89,6 +108,9 @@ core::Visit CollectingSink::fragment(const core::Fragment& fragment)
 
 void CollectingSink::skipped(const core::Skipped& skipped)
 {
+  if (engine() == nullptr) {
+    return;  // the scan fails with the engine's error alone
+  }
   std::lock_guard<std::mutex> lock(m_mutex);
   ++m_summary.files_skipped;
   if (skipped.reason == core::Skipped::Reason::binary) {
@@ -107,6 +129,9 @@ void CollectingSink::skipped(const core::Skipped& skipped)
 
 void CollectingSink::note(const std::string& text)
 {
+  if (engine() == nullptr) {
+    return;
+  }
   std::lock_guard<std::mutex> lock(m_mutex);
   m_summary.notes.push_back(text);
 }

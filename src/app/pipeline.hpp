@@ -33,9 +33,15 @@ sources::WorktreeOptions worktree_options(const Options& options);
 
 // A FragmentSink that scans each fragment with the engine and collects findings, skips and counters.
 // Thread-safe.
+class PendingEngine;
+
 class CollectingSink : public core::FragmentSink {
 public:
   CollectingSink(const scan::Engine& engine, std::ostream& err);
+  // The engine still loading: the first call waits for it and stops its regex preparation (from then on the scan
+  // threads build the regexes they need). When the load failed, fragment() stops the walk and nothing is
+  // collected (the caller reports the load's error).
+  CollectingSink(PendingEngine& pending, std::ostream& err);
   core::Visit fragment(const core::Fragment& fragment) override;
   void skipped(const core::Skipped& skipped) override;
   void note(const std::string& text) override;
@@ -44,7 +50,12 @@ public:
   void take(core::Report& report);
 
 private:
-  const scan::Engine& m_engine;
+  // The engine, or nullptr when the pending load failed.
+  const scan::Engine* engine();
+
+  const scan::Engine* m_engine = nullptr;
+  PendingEngine* m_pending = nullptr;
+  std::once_flag m_resolved;
   std::ostream& m_err;
   std::mutex m_mutex;
   // Counted without the lock: readers call fragment() from several threads for every file or blob.

@@ -1,4 +1,3 @@
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -8,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/history_provenance.hpp"
+#include "app/pending_engine.hpp"
 #include "app/pipeline.hpp"
 #include "sources/sources.hpp"
 #include "util/strings.hpp"
@@ -77,41 +77,32 @@ core::Expected<ScanSource> make_source(const Options& options)
 int run_scan(const Options& options, std::ostream& out, std::ostream& err)
 {
   const auto started = std::chrono::steady_clock::now();
-  auto engine = load_engine(options);
-  if (!engine) {
-    return fail_with(err, engine.error());
-  }
+  // A full scan needs nearly every rule's regex. Built on first use, they would be compiled one at a time on the
+  // scan threads; instead the otherwise idle second core loads the rules and builds the regexes while this thread
+  // finds the repository and lists the files, until the first file is scanned. Not for --staged / --pre-push /
+  // --since / --range, which usually need a few rules at most.
+  const bool full_scan = !options.staged && !options.pre_push && options.since.empty() && options.range.empty();
+  PendingEngine pending(options, full_scan && options.threads != 1 && std::thread::hardware_concurrency() > 1);
   auto info = discover_once(options);
-  if (!info) {
-    return fail_with(err, info.error());
-  }
-  auto source = make_source(options);
+  auto source = info ? make_source(options) : core::Expected<ScanSource>(tl::unexpected(info.error()));
   if (!source) {
-    return fail_with(err, source.error());
+    // A broken rule file or config is reported before a repository problem, as when both were checked in turn.
+    const auto& engine = pending.get();
+    return fail_with(err, engine ? source.error() : engine.error());
   }
 
   core::Report report;
   report.command = "scan";
   report.mode = !source->mode.empty() ? source->mode : info->is_git ? "worktree" : "no-git";
   report.root = info->root;
-  report.rules = engine->rules();
 
-  CollectingSink sink(*engine, err);
-  // A full scan needs nearly every rule's regex. Built on first use, they would be compiled one at a time on the
-  // scan threads; instead the otherwise idle second core builds them while this thread lists the files. Not for
-  // --staged / --pre-push / --since / --range, which usually need a few rules at most.
-  std::atomic<bool> stop_prepare{false};
-  std::thread prepare;
-  const bool full_scan = source->mode.empty()
-                         || (source->mode == "history" && options.since.empty() && options.range.empty());
-  if (full_scan && options.threads != 1 && std::thread::hardware_concurrency() > 1) {
-    prepare = std::thread([&] { engine->prepare(stop_prepare); });
-  }
+  CollectingSink sink(pending, err);
   auto walked = source->source->for_each(sink);
-  stop_prepare = true;
-  if (prepare.joinable()) {
-    prepare.join();
+  const auto& engine = pending.get();
+  if (!engine) {
+    return fail_with(err, engine.error());
   }
+  report.rules = engine->rules();
   sink.take(report);
   if (walked && source->history != nullptr) {
     attach_provenance(report, *source->history);

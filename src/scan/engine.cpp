@@ -47,7 +47,7 @@ public:
   const RE2* operator->() const { return &get(); }
   const RE2& get() const
   {
-    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options()); });
+    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options(m_state->text)); });
     return *m_state->re;
   }
 
@@ -171,9 +171,9 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
     cr.line_local = pattern_is_line_local(rule.pattern);
     if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
-      cr.guard = RegexGuard::from_literals(*literals);
+      cr.guard = RegexGuard::from_literals(*literals, rule_regex_options(rule.pattern));
     } else if (cr.pattern) {
-      cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(), rule.keywords);
+      cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(rule.pattern), rule.keywords);
     }
     if (rule.kind == core::FindingKind::secret && cr.pattern) {
       if (rule.keywords.empty()) {
@@ -357,8 +357,9 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) 
     }
     hits.clear();
   }
+  // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
+  WindowCursor cursors[2] = {{bytes, 0, k_back, k_forward}, {bytes, k_multiline_lines, k_back, k_forward}};
   for (const auto& hit : hits) {
-    // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
     std::pair<std::size_t, std::size_t> around[2];
     bool computed[2] = {false, false};
     for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
@@ -367,7 +368,7 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) 
       }
       const std::size_t kind = impl.compiled[i].multiline ? 1 : 0;
       if (!computed[kind]) {
-        around[kind] = window_around(bytes, hit.offset, kind == 1 ? k_multiline_lines : 0, k_back, k_forward);
+        around[kind] = cursors[kind].around(hit.offset);
         computed[kind] = true;
       }
       windows[i].push_back(around[kind]);

@@ -93,13 +93,67 @@ bool contains(std::string_view hay, std::string_view literal)
   return false;
 }
 
+char lower_ascii(char c)
+{
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+// Whether `literal` (lower case, non-empty) occurs in `hay` with its letters in either case (ASCII only): as
+// contains(), with both sides' case bit set for the candidate test (never misses; a byte that differs from the
+// literal's only in that bit, such as '`' for '@', is dropped by the comparison).
+bool contains_folded(std::string_view hay, std::string_view literal)
+{
+  const std::size_t k = literal.size();
+  if (k == 0 || k > hay.size()) {
+    return k == 0;
+  }
+  const char* h = hay.data();
+  const std::size_t n = hay.size();
+  const auto equal_at = [&](std::size_t at) {
+    for (std::size_t j = 0; j < k; ++j) {
+      if (lower_ascii(h[at + j]) != literal[j]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i first = _mm_set1_epi8(static_cast<char>(literal[0] | 0x20));
+  const __m128i last = _mm_set1_epi8(static_cast<char>(literal[k - 1] | 0x20));
+  for (; i + k - 1 + 16 <= n; i += 16) {
+    const __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i)), case_bit);
+    const __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + k - 1)), case_bit);
+    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(both));
+    while (mask != 0) {
+      const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
+      if (equal_at(i + bit)) {
+        return true;
+      }
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i + k <= n; ++i) {
+    if (equal_at(i)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-RE2::Options rule_regex_options()
+RE2::Options rule_regex_options(std::string_view pattern)
 {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(64 << 20);
+  if (is_ascii(pattern)) {
+    options.set_encoding(RE2::Options::EncodingLatin1);
+  }
   return options;
 }
 
@@ -107,6 +161,11 @@ void RegexGuard::add(std::string literal)
 {
   m_letters = m_letters || has_letter(literal);
   m_literals.push_back(std::move(literal));
+}
+
+bool RegexGuard::unicode_folds(const RE2::Options& options)
+{
+  return options.encoding() == RE2::Options::EncodingUTF8;
 }
 
 RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& options,
@@ -170,6 +229,7 @@ RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& op
   }
   // A literal containing another one of the set adds nothing: the shorter one occurs wherever it does.
   RegexGuard guard;
+  guard.m_unicode_folds = unicode_folds(options);
   for (const auto& literal : chosen) {
     const bool redundant = std::any_of(chosen.begin(), chosen.end(), [&](const std::string& other) {
       return other.size() < literal.size() && literal.find(other) != std::string::npos;
@@ -192,6 +252,10 @@ bool RegexGuard::may_match(std::string_view text) const
   };
   if (!m_letters) {
     return m_literals.empty() || any_in(text);  // no case to fold
+  }
+  if (!m_unicode_folds) {
+    return std::any_of(m_literals.begin(), m_literals.end(),
+                       [&](const std::string& literal) { return contains_folded(text, literal); });
   }
   thread_local std::string lower;
   lower.resize(text.size());

@@ -12,8 +12,13 @@
 
 namespace dsnguard::scan {
 
-// The options every rule regex is compiled with (the guard of a regex holds for these options).
-RE2::Options rule_regex_options();
+// The options a rule regex (content, path or allow pattern) is compiled with; the guard of a regex holds for
+// them. An ASCII pattern matches bytes (Latin-1): on UTF-8 text the same spans as in UTF-8 mode (a negated class
+// or `.` takes a multi-byte character a byte at a time, and no built-in pattern counts such repetitions), bytes of
+// other encodings are matched instead of stopping a match, and the program is smaller because (?i) letters no
+// longer fold onto KELVIN SIGN and LATIN SMALL LETTER LONG S (a third less compile and first-match time). A
+// pattern with non-ASCII characters keeps UTF-8, so that they mean characters.
+RE2::Options rule_regex_options(std::string_view pattern);
 
 class RegexGuard {
 public:
@@ -26,11 +31,13 @@ public:
   // passes) when RE2 derives no condition or the smallest such set is too large to be worth testing.
   static RegexGuard derive(const std::string& pattern, const RE2::Options& options,
                            const std::vector<std::string>& keywords);
-  // A guard from literals derive() chose before (lower case ASCII; empty: always passes).
+  // A guard from literals derive() chose before (lower case ASCII; empty: always passes) for a regex compiled
+  // with `options`.
   template <typename Strings>
-  static RegexGuard from_literals(const Strings& literals)
+  static RegexGuard from_literals(const Strings& literals, const RE2::Options& options)
   {
     RegexGuard guard;
+    guard.m_unicode_folds = unicode_folds(options);
     for (const auto& l : literals) {
       guard.add(std::string(l));
     }
@@ -38,8 +45,8 @@ public:
   }
 
   // False only when `text` cannot contain a match: none of the literals occurs in it (ASCII case-insensitively).
-  // Text holding a non-ASCII character whose case folds onto an ASCII letter (KELVIN SIGN, LATIN SMALL LETTER
-  // LONG S), which RE2's case-insensitive matching accepts, always passes.
+  // For a regex matched as UTF-8, text holding a non-ASCII character whose case folds onto an ASCII letter (KELVIN
+  // SIGN, LATIN SMALL LETTER LONG S), which RE2's case-insensitive matching then accepts, always passes.
   bool may_match(std::string_view text) const;
 
   // The literals (lower case); empty when the guard always passes.
@@ -48,8 +55,12 @@ public:
 private:
   void add(std::string literal);
 
+  // Whether a regex compiled with `options` folds non-ASCII letters onto ASCII ones under (?i) (UTF-8 mode).
+  static bool unicode_folds(const RE2::Options& options);
+
   std::vector<std::string> m_literals;
-  bool m_letters = false;  // some literal has a letter: the text is lower-cased before the search
+  bool m_letters = false;        // some literal has a letter: the search ignores ASCII case
+  bool m_unicode_folds = false;  // UTF-8 regex: the text is lower-cased and checked for the non-ASCII folds
 };
 
 namespace detail {

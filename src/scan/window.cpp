@@ -14,14 +14,28 @@ constexpr std::pair<std::string_view, char> k_escapes[] = {
     {"\\/", '/'}, {"&amp;", '&'}, {"\\u0026", '&'}, {"&#38;", '&'}, {"\\u003d", '='}, {"&#x26;", '&'},
 };
 
+// Whether `raw` contains one of k_escapes: each begins with '\\' or '&', so only those bytes are looked at.
+bool has_escape(std::string_view raw)
+{
+  for (const char lead : {'\\', '&'}) {
+    for (std::size_t i = raw.find(lead); i != std::string_view::npos; i = raw.find(lead, i + 1)) {
+      for (const auto& escape : k_escapes) {
+        const std::string_view esc = escape.first;
+        if (esc.front() == lead && raw.compare(i, esc.size(), esc) == 0) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Window::Window(std::string_view bytes, std::size_t from, std::size_t to)
     : m_raw(bytes.substr(from, to - from)), m_from(from)
 {
-  const bool any = std::any_of(std::begin(k_escapes), std::end(k_escapes),
-                               [&](const auto& e) { return m_raw.find(e.first) != std::string_view::npos; });
-  if (!any) {
+  if (!has_escape(m_raw)) {
     return;
   }
   m_unescaped = true;
@@ -72,31 +86,53 @@ std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::p
 std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
                                                   std::size_t back, std::size_t forward)
 {
-  const std::size_t floor = offset > back ? offset - back : 0;
-  std::size_t start = floor;
+  return WindowCursor(bytes, extra_lines, back, forward).around(offset);
+}
+
+WindowCursor::WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward)
+    : m_bytes(bytes), m_extra(extra_lines), m_back(back), m_forward(forward)
+{
+}
+
+std::pair<std::size_t, std::size_t> WindowCursor::around(std::size_t offset)
+{
+  const std::size_t size = m_bytes.size();
+  const char* data = m_bytes.data();
+  const std::size_t floor = offset > m_back ? offset - m_back : 0;
+  std::size_t start = offset;
   if (offset > floor) {
-    const void* nl = ::memrchr(bytes.data() + floor, '\n', offset - floor);
-    if (nl != nullptr) {
-      start = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+    const void* nl = ::memrchr(data + floor, '\n', offset - floor);
+    start = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : floor;
+  }
+  const std::size_t ceiling = std::min(size, offset + m_forward);
+  // The next newline at or after `from`, searched below `ceiling` only; k_none when there is none there.
+  const auto next_newline = [&](std::size_t from) {
+    if (from >= ceiling) {
+      return k_none;
+    }
+    const void* nl = std::memchr(data + from, '\n', ceiling - from);
+    return nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : k_none;
+  };
+  if (m_last != k_none && offset >= m_last && m_end != k_none && offset <= m_end) {
+    // The window's last newline moves on by as many newlines as lie between the previous hit and this one.
+    // (At most extra_lines + 1 of them: offset is not past the window's last newline.)
+    for (const char* p = data + m_last; m_end != k_none;) {
+      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(data + offset - p)));
+      if (p == nullptr) {
+        break;
+      }
+      ++p;
+      m_end = next_newline(m_end + 1);
     }
   } else {
-    start = offset;
-  }
-  const std::size_t ceiling = std::min(bytes.size(), offset + forward);
-  std::size_t end = offset;
-  for (std::size_t lines = 0; end < ceiling; ++lines) {
-    const void* nl = std::memchr(bytes.data() + end, '\n', ceiling - end);
-    if (nl == nullptr) {
-      end = ceiling;
-      break;
+    m_end = next_newline(offset);
+    for (std::size_t lines = 0; lines < m_extra && m_end != k_none; ++lines) {
+      m_end = next_newline(m_end + 1);
     }
-    end = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
-    if (lines == extra_lines) {
-      break;
-    }
-    ++end;
   }
-  return {start, end};
+  m_last = offset;
+  // No such newline below the ceiling: the window stops there (and the next hit starts afresh).
+  return {start, m_end != k_none ? m_end : ceiling};
 }
 
 }  // namespace dsnguard::scan

@@ -36,4 +36,23 @@ std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::p
 std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
                                                   std::size_t back, std::size_t forward);
 
+// window_around() for the hits of one fragment, in ascending offset order (hits out of order are computed afresh):
+// the lines after a hit are walked once, not again for every later hit within them (a multi-line rule's window
+// spans dozens of lines, and one file can have thousands of hits).
+class WindowCursor {
+public:
+  WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward);
+  // Equal to window_around(bytes, offset, extra_lines, back, forward).
+  std::pair<std::size_t, std::size_t> around(std::size_t offset);
+
+private:
+  static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+  std::string_view m_bytes;
+  std::size_t m_extra;
+  std::size_t m_back;
+  std::size_t m_forward;
+  std::size_t m_last = k_none;  // the previous hit's offset
+  std::size_t m_end = k_none;   // its window's last newline (the (extra_lines + 1)-th from the hit), if below its ceiling
+};
+
 }  // namespace dsnguard::scan

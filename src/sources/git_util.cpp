@@ -17,19 +17,38 @@ std::atomic<bool> g_in_libgit2_init{false};
 
 // Debian's libgit2 is built with mbedTLS and parses the whole system CA bundle (~140 certificates, PEM + base64)
 // inside git_libgit2_init(): a third of a pre-commit hook's start-up (issue 3: <= 20 ms). dsnguard never opens a
-// network transport, so that one load is skipped: this definition in the executable takes precedence over
-// libmbedx509's for libgit2's call, returns "no certificate added" during the init only, and forwards every
-// other call (e.g. GIT_OPT_SET_SSL_CERT_LOCATIONS) to the real parser. With an OpenSSL-built libgit2 it is never
-// called. Without the bundle a TLS handshake would fail certificate verification (fails closed).
+// network transport, so that one load is skipped: libgit2's call reaches this function instead of libmbedx509's,
+// which returns "no certificate added" during the init only, and forwards every other call (e.g.
+// GIT_OPT_SET_SSL_CERT_LOCATIONS) to the real parser. With a static libgit2 (src/sources/CMakeLists.txt) the
+// linker redirects the call (--wrap); with a shared one this definition in the executable takes precedence over
+// libmbedx509's. With an OpenSSL-built libgit2 it is never called. Without the bundle a TLS handshake would fail
+// certificate verification (fails closed).
+namespace {
+
+bool skip_ca_file()
+{
+  return g_in_libgit2_init.load(std::memory_order_acquire);
+}
+
+}  // namespace
+
+#if defined(DSNGUARD_STATIC_LIBGIT2)
+extern "C" int __real_mbedtls_x509_crt_parse_file(void* chain, const char* path);
+extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* chain, const char* path)
+{
+  return skip_ca_file() ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
+}
+#else
 extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path)
 {
-  if (g_in_libgit2_init.load(std::memory_order_acquire)) {
+  if (skip_ca_file()) {
     return 0;
   }
   using ParseFile = int (*)(void*, const char*);
   static const auto real = reinterpret_cast<ParseFile>(::dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
   return real != nullptr ? real(chain, path) : -1;
 }
+#endif
 
 namespace dsnguard::sources {
 

@@ -427,6 +427,12 @@ TEST(BadInput, BrokenRuleFilesNameFileRuleAndError)
   EXPECT_NE(re.err.find("bad_regex.json"), std::string::npos) << re.err;
   EXPECT_NE(re.err.find("my-rule"), std::string::npos) << re.err;
   EXPECT_NE(re.err.find("missing )"), std::string::npos) << re.err;  // RE2's own words
+  EXPECT_EQ(re.out, "");  // the rules load beside the listing; nothing of the scan is reported
+  // With a path that does not exist as well, the rule file's error is the one reported.
+  const auto both = dsnguard({"scan", "--rules", dir / "bad_regex.json", dir / "no-such-dir"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(lines(both.err), 1u) << both.err;
+  EXPECT_NE(both.err.find("bad_regex.json"), std::string::npos) << both.err;
   for (const char* f : {"not_json.json", "dup.json", "unknown_key.json"}) {
     const auto r = dsnguard({"scan", "--rules", dir / f, repo.path()});
     EXPECT_EQ(r.exit_code, 2) << f;

@@ -51,7 +51,7 @@ int main(int argc, char** argv)
     if (rule.pattern.empty()) {
       continue;
     }
-    const auto guard = dsnguard::scan::RegexGuard::derive(rule.pattern, dsnguard::scan::rule_regex_options(),
+    const auto guard = dsnguard::scan::RegexGuard::derive(rule.pattern, dsnguard::scan::rule_regex_options(rule.pattern),
                                                          rule.keywords);
     out << "    // " << rule.id << "\n    {" << literal(rule.pattern) << ", {";
     for (const auto& l : guard.literals()) {

@@ -14,12 +14,12 @@ namespace {
 
 RegexGuard guard_of(const std::string& pattern, std::vector<std::string> keywords = {})
 {
-  return RegexGuard::derive(pattern, rule_regex_options(), keywords);
+  return RegexGuard::derive(pattern, rule_regex_options(pattern), keywords);
 }
 
 bool regex_matches(const std::string& pattern, std::string_view text)
 {
-  const RE2 re(pattern, rule_regex_options());
+  const RE2 re(pattern, rule_regex_options(pattern));
   EXPECT_TRUE(re.ok()) << pattern;
   return RE2::PartialMatch(text, re);
 }
@@ -75,12 +75,14 @@ TEST(RegexGuard, NoGuardOnNonAsciiLiterals)
 
 TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
 {
-  // RE2's (?i) matching folds U+212A KELVIN SIGN onto 'k' and U+017F LATIN SMALL LETTER LONG S onto 's'.
-  const std::string kelvin = "(?i)apikey=\\w+";
+  // A pattern with a non-ASCII character is matched as UTF-8, where RE2's (?i) folds U+212A KELVIN SIGN onto 'k'
+  // and U+017F LATIN SMALL LETTER LONG S onto 's'; its ASCII literals must let such text through.
+  const std::string kelvin = "(?i)apikey=(?:\\w|\xC3\xA9)+";
   const std::string kelvin_text = "api\xE2\x84\xAA" "ey=abc";
   ASSERT_TRUE(regex_matches(kelvin, kelvin_text));
+  ASSERT_FALSE(guard_of(kelvin).literals().empty());
   EXPECT_TRUE(guard_of(kelvin).may_match(kelvin_text));
-  const std::string long_s = "(?i)password=\\w+";
+  const std::string long_s = "(?i)password=(?:\\w|\xC3\xA9)+";
   const std::string long_s_text = "pa\xC5\xBF" "sword=abc";
   ASSERT_TRUE(regex_matches(long_s, long_s_text));
   EXPECT_TRUE(guard_of(long_s).may_match(long_s_text));
@@ -88,26 +90,56 @@ TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
   EXPECT_FALSE(guard_of(long_s).may_match("caf\xC3\xA9 passwort=abc"));
 }
 
+TEST(RuleRegexOptions, AsciiPatternsMatchBytes)
+{
+  // ASCII patterns run in Latin-1: no fold onto the non-ASCII letters, and bytes that are not UTF-8 (a Latin-1
+  // file) are matched like any other instead of ending the match.
+  EXPECT_FALSE(regex_matches("(?i)apikey=\\w+", "api\xE2\x84\xAA" "ey=abc"));
+  const RE2 url("postgres://[^\\s:@/]+:(?P<secret>[^\\s@]+)@", rule_regex_options("postgres://"));
+  std::string secret;
+  ASSERT_TRUE(RE2::PartialMatch("postgres://u:caf\xE9-pw@host/db", url, &secret));
+  EXPECT_EQ(secret, "caf\xE9-pw");
+  // Valid UTF-8 gives the spans UTF-8 mode gives.
+  ASSERT_TRUE(RE2::PartialMatch("postgres://u:caf\xC3\xA9-pw@host/db", url, &secret));
+  EXPECT_EQ(secret, "caf\xC3\xA9-pw");
+  EXPECT_EQ(rule_regex_options("(?i)password").encoding(), RE2::Options::EncodingLatin1);
+  EXPECT_EQ(rule_regex_options("contrase\xC3\xB1" "a").encoding(), RE2::Options::EncodingUTF8);
+}
+
+// The guard passes on `literal` at every offset of texts of every length up to 80, in either case, and not on the
+// literal without its last byte or cut by the end of the text.
+void expect_found_everywhere(const RegexGuard& guard, const std::string& literal)
+{
+  for (std::size_t size = literal.size(); size <= 80; ++size) {
+    for (std::size_t at = 0; at + literal.size() <= size; ++at) {
+      std::string text(size, '.');
+      text.replace(at, literal.size(), literal);
+      ASSERT_TRUE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+      std::string upper = text;
+      for (auto& c : upper) {
+        c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+      }
+      ASSERT_TRUE(guard.may_match(upper)) << literal << " size " << size << " at " << at;
+      // The literal without its last byte, or cut by the end of the text, is not a match.
+      text[at + literal.size() - 1] = '.';
+      ASSERT_FALSE(guard.may_match(text)) << literal << " size " << size << " at " << at;
+      ASSERT_FALSE(guard.may_match(std::string_view(upper).substr(0, at + literal.size() - 1)));
+    }
+  }
+}
+
 TEST(RegexGuard, FindsTheLiteralAtEveryOffsetAndLength)
 {
-  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters.
-  for (const std::string literal : {"x:/", "://", "ab", "pass_word"}) {
-    const auto guard = RegexGuard::from_literals(std::vector<std::string>{literal});
-    for (std::size_t size = literal.size(); size <= 80; ++size) {
-      for (std::size_t at = 0; at + literal.size() <= size; ++at) {
-        std::string text(size, '.');
-        text.replace(at, literal.size(), literal);
-        ASSERT_TRUE(guard.may_match(text)) << literal << " size " << size << " at " << at;
-        std::string upper = text;
-        for (auto& c : upper) {
-          c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-        }
-        ASSERT_TRUE(guard.may_match(upper)) << literal << " size " << size << " at " << at;
-        // The literal without its last byte, or cut by the end of the text, is not a match.
-        text[at + literal.size() - 1] = '.';
-        ASSERT_FALSE(guard.may_match(text)) << literal << " size " << size << " at " << at;
-        ASSERT_FALSE(guard.may_match(std::string_view(upper).substr(0, at + literal.size() - 1)));
-      }
+  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters, for a regex
+  // matched as bytes (case compared in place) and one matched as UTF-8 (text lower-cased first).
+  for (const char* pattern : {"x", "\xC3\xA9"}) {
+    // Bytes that differ from a literal's only in the case bit are not its letters in another case.
+    const auto at_h = RegexGuard::from_literals(std::vector<std::string>{"@h", "x"}, rule_regex_options(pattern));
+    EXPECT_TRUE(at_h.may_match("..@H.."));
+    EXPECT_FALSE(at_h.may_match("..`h..`H..@\x08.."));
+    for (const std::string literal : {"x:/", "://", "ab", "pass_word", "@h", "a"}) {
+      expect_found_everywhere(RegexGuard::from_literals(std::vector<std::string>{literal}, rule_regex_options(pattern)),
+                              literal);
     }
   }
 }
@@ -142,7 +174,7 @@ TEST(RegexGuard, NeverRejectsWhatTheRuleMatches)
     if (rule.pattern.empty()) {
       continue;
     }
-    const RE2 re(rule.pattern, rule_regex_options());
+    const RE2 re(rule.pattern, rule_regex_options(rule.pattern));
     const auto guard = guard_of(rule.pattern, rule.keywords);
     guarded += guard.literals().empty() ? 0 : 1;
     std::size_t matched = 0;
