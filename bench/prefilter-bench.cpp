@@ -155,7 +155,7 @@ int main(int argc, char** argv)
   // Candidate offsets of the SIMD filter (before the exact comparison), over the same bytes.
   const teddy::Isa isa = teddy::cpu_supports(teddy::Isa::avx2) ? teddy::Isa::avx2 : teddy::Isa::ssse3;
   if (teddy::cpu_supports(isa) && only.empty()) {
-    const teddy::Masks masks = teddy::build_masks(keywords);
+    const teddy::Masks masks = teddy::build_masks(keywords, teddy::fingerprint_offsets(keywords));
     const std::size_t block = teddy::block_bytes(isa);
     std::size_t candidates = 0;
     std::size_t busy_blocks = 0;

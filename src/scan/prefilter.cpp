@@ -99,71 +99,83 @@ Prefilter::Prefilter(std::vector<std::string> keywords, Kernel kernel) : m_keywo
     kernel = supported(Kernel::avx2) ? Kernel::avx2 : supported(Kernel::ssse3) ? Kernel::ssse3 : Kernel::scalar;
   }
   m_kernel = kernel;
+  build_index(m_scalar, std::vector<std::size_t>(m_keywords.size(), 0));
   if (m_kernel != Kernel::scalar) {
     if (chosen) {
-      m_masks = teddy::build_masks(m_keywords);
+      build_simd();
     } else {
       m_lazy = std::make_unique<Lazy>();
     }
   }
+}
+
+void Prefilter::build_simd() const
+{
+  const std::vector<std::size_t> offsets = teddy::fingerprint_offsets(m_keywords);
+  m_masks = teddy::build_masks(m_keywords, offsets);
+  build_index(m_windows, offsets);
+}
+
+void Prefilter::build_index(Index& out, const std::vector<std::size_t>& shifts) const
+{
   for (std::size_t i = 0; i < m_keywords.size(); ++i) {
     const std::string& k = m_keywords[i];
     if (k.empty()) {
       continue;
     }
-    const std::size_t len = std::min<std::size_t>(k.size(), 4);
+    const std::size_t shift = shifts[i];
+    out.max_shift = std::max(out.max_shift, shift);
+    const std::size_t len = std::min<std::size_t>(k.size() - shift, 4);
     unsigned char buf[4] = {0, 0, 0, 0};
-    std::memcpy(buf, k.data(), len);
-    const auto index = static_cast<std::uint32_t>(i);
+    std::memcpy(buf, k.data() + shift, len);
+    const auto keyword = static_cast<std::uint32_t>(i);
     if (len == 3) {
       // Three-byte keywords join the four-byte table once per possible (folded) fourth byte, so the scan loop
       // needs one lookup per offset. At the buffer end the fourth byte is padding (folds to ' ', included).
       for (unsigned c = 0x20; c < 256; c = (c + 1) | 0x20) {
         buf[3] = static_cast<unsigned char>(c);
-        add(m_tables[3], load(buf) | k_fold, index);
+        out.tables[3].pending.emplace_back(hash(load(buf) | k_fold), keyword);
       }
       continue;
     }
-    add(m_tables[len - 1], (load(buf) | k_fold) & k_masks[len - 1], index);
+    out.tables[len - 1].pending.emplace_back(hash((load(buf) | k_fold) & k_masks[len - 1]), keyword);
   }
   for (std::size_t t = 0; t < 4; ++t) {
-    if (!m_tables[t].pending.empty()) {
-      build(m_tables[t]);
-      m_used.push_back(t);
+    if (!out.tables[t].pending.empty()) {
+      build(out.tables[t], shifts);
+      out.used.push_back(t);
     }
   }
-  if (m_kernel != Kernel::scalar && m_used.size() == 1 && m_used[0] == 3) {
-    m_long_bits.assign((std::size_t{1} << k_long_hash_bits) / 64, 0);
-    for (const std::string& k : m_keywords) {
-      if (k.empty()) {
-        continue;
-      }
-      const std::size_t len = std::min<std::size_t>(k.size(), 8);
-      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      unsigned char sel[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (std::size_t j = 0; j < len; ++j) {
-        buf[j] = static_cast<unsigned char>(k[j] | 0x20);
-        sel[j] = 0xff;
-      }
-      std::uint64_t folded = 0;
-      std::uint64_t mask = 0;
-      std::memcpy(&folded, buf, 8);
-      std::memcpy(&mask, sel, 8);
-      const std::uint32_t h = hash_long(folded);
-      m_long_bits[h >> 6] |= std::uint64_t{1} << (h & 63);
-      if (std::find(m_long_masks.begin(), m_long_masks.end(), mask) == m_long_masks.end()) {
-        m_long_masks.push_back(mask);
-      }
+  if (&out != &m_windows || out.used.size() != 1 || out.used[0] != 3) {
+    return;
+  }
+  out.long_bits.assign((std::size_t{1} << k_long_hash_bits) / 64, 0);
+  for (std::size_t i = 0; i < m_keywords.size(); ++i) {
+    const std::string& k = m_keywords[i];
+    if (k.empty()) {
+      continue;
+    }
+    const std::size_t shift = shifts[i];
+    const std::size_t len = std::min<std::size_t>(k.size() - shift, 8);
+    unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char sel[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 0; j < len; ++j) {
+      buf[j] = static_cast<unsigned char>(k[shift + j] | 0x20);
+      sel[j] = 0xff;
+    }
+    std::uint64_t folded = 0;
+    std::uint64_t mask = 0;
+    std::memcpy(&folded, buf, 8);
+    std::memcpy(&mask, sel, 8);
+    const std::uint32_t h = hash_long(folded);
+    out.long_bits[h >> 6] |= std::uint64_t{1} << (h & 63);
+    if (std::find(out.long_masks.begin(), out.long_masks.end(), mask) == out.long_masks.end()) {
+      out.long_masks.push_back(mask);
     }
   }
 }
 
-void Prefilter::add(Table& table, std::uint32_t folded_prefix, std::uint32_t keyword)
-{
-  table.pending.emplace_back(hash(folded_prefix), keyword);
-}
-
-void Prefilter::build(Table& table) const
+void Prefilter::build(Table& table, const std::vector<std::size_t>& shifts) const
 {
   // By hash, then keyword index: each hash's list comes out sorted and unique.
   auto& pending = table.pending;
@@ -180,16 +192,26 @@ void Prefilter::build(Table& table) const
       table.lists.emplace_back();
     }
     const std::string& kw = m_keywords[keyword];
+    const std::size_t shift = shifts[keyword];
     unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     unsigned char mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (std::size_t j = 0; j < kw.size() && j < 8; ++j) {
-      buf[j] = static_cast<unsigned char>(kw[j] | 0x20);
+    for (std::size_t j = 0; shift + j < kw.size() && j < 8; ++j) {
+      buf[j] = static_cast<unsigned char>(kw[shift + j] | 0x20);
       mask[j] = 0xff;
     }
     Candidate c;
     c.keyword = keyword;
+    c.shift = static_cast<std::uint32_t>(shift);
     std::memcpy(&c.folded, buf, 8);
     std::memcpy(&c.mask, mask, 8);
+    unsigned char before[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char before_mask[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t j = 1; j <= shift && j <= 8; ++j) {
+      before[8 - j] = static_cast<unsigned char>(kw[shift - j] | 0x20);
+      before_mask[8 - j] = 0xff;
+    }
+    std::memcpy(&c.before_folded, before, 8);
+    std::memcpy(&c.before_mask, before_mask, 8);
     table.lists.back().push_back(c);
   }
   table.rank.resize(k_table_bits / 64);
@@ -245,8 +267,8 @@ bool Prefilter::at(const unsigned char* data, std::size_t n, std::size_t i, std:
     }
     std::memcpy(&w8, buf, 8);
   }
-  for (const std::size_t t : m_used) {
-    verify(m_tables[t], word & k_masks[t], w8, data, n, i, hits);
+  for (const std::size_t t : m_scalar.used) {
+    verify(m_scalar.tables[t], word & k_masks[t], w8, data, n, i, hits);
   }
   if (hits.size() - before > 1) {
     std::sort(hits.begin() + static_cast<std::ptrdiff_t>(before), hits.end(),
@@ -262,7 +284,7 @@ bool Prefilter::at(const unsigned char* data, std::size_t n, std::size_t i, std:
 std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t limit) const
 {
   std::vector<Hit> hits;
-  if (limit == 0 || m_used.empty()) {
+  if (limit == 0 || m_scalar.used.empty()) {
     return hits;
   }
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -272,7 +294,7 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
       simd = false;  // same hits, without building the masks yet
     } else {
       std::call_once(m_lazy->once, [this] {
-        m_masks = teddy::build_masks(m_keywords);
+        build_simd();
         m_lazy->ready.store(true, std::memory_order_release);
       });
     }
@@ -285,6 +307,59 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
   return hits;
 }
 
+void Prefilter::at_window(const unsigned char* data, std::size_t n, std::size_t p, std::uint32_t word,
+                          std::uint64_t w8, std::vector<Hit>& hits) const
+{
+  // The 8 bytes before p, folded (zeros before the input: no keyword byte folds to 0).
+  std::uint64_t b8 = 0;
+  if (m_windows.max_shift > 0) {
+    if (p >= 8) {
+      std::memcpy(&b8, data + p - 8, 8);
+      b8 |= 0x2020202020202020ull;
+    } else {
+      unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (std::size_t j = 0; j < p; ++j) {
+        buf[8 - p + j] = static_cast<unsigned char>(data[j] | 0x20);
+      }
+      std::memcpy(&b8, buf, 8);
+    }
+  }
+  for (const std::size_t t : m_windows.used) {
+    const Table& table = m_windows.tables[t];
+    const std::uint32_t h = hash(word & k_masks[t]);
+    if (bit(table.bits.get(), h) == 0) {
+      continue;
+    }
+    const std::uint64_t below = table.bits[h >> 6] & ((std::uint64_t{1} << (h & 63)) - 1);
+    for (const Candidate& c : table.lists[table.rank[h >> 6] + popcount64(below)]) {
+      if ((w8 & c.mask) != c.folded || (b8 & c.before_mask) != c.before_folded || c.shift > p) {
+        continue;
+      }
+      const std::size_t i = p - c.shift;
+      const std::uint32_t k = c.keyword;
+      const std::string& kw = m_keywords[k];
+      // The last byte first: keywords that share a window often differ only there ("connection\"", "connection:").
+      if (kw.size() > n - i || k_lower[data[i + kw.size() - 1]] != static_cast<unsigned char>(kw.back())) {
+        continue;
+      }
+      std::size_t j = 0;
+      while (j < kw.size() && k_lower[data[i + j]] == static_cast<unsigned char>(kw[j])) {
+        ++j;
+      }
+      if (j < kw.size()) {
+        continue;
+      }
+      // Candidates come in ascending p, so a hit lands at most max_shift bytes before the last ones.
+      std::size_t at = hits.size();
+      hits.push_back(Hit{k, i});
+      for (; at > 0 && (hits[at - 1].offset > i || (hits[at - 1].offset == i && hits[at - 1].keyword > k)); --at) {
+        hits[at] = hits[at - 1];
+      }
+      hits[at] = Hit{k, i};
+    }
+  }
+}
+
 void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const
 {
   const teddy::Isa isa = m_kernel == Kernel::avx2 ? teddy::Isa::avx2 : teddy::Isa::ssse3;
@@ -292,22 +367,27 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
   // Bytes read past a block: by the kernel (k_width - 1) and by the checks below (8 at a candidate).
   constexpr std::size_t k_reach = std::max<std::size_t>(teddy::k_width - 1, 7);
   constexpr std::size_t k_chunk = 128;                 // blocks per kernel call
-  // Candidate offsets of one chunk, relative to its start.
+  // Candidate offsets of one chunk, relative to its start. An offset is where a fingerprint window may start; the
+  // keyword then starts Candidate::shift bytes before it (at_window).
   std::uint16_t offsets[k_chunk * teddy::k_max_block + teddy::k_out_slack];
   static_assert(k_chunk * teddy::k_max_block <= 65536);
+  const Index& windows = m_windows;
   const std::uint64_t* bits[4] = {};
   std::uint32_t masks[4] = {};
   std::size_t tables = 0;
-  for (const std::size_t t : m_used) {
-    bits[tables] = m_tables[t].bits.get();
+  for (const std::size_t t : windows.used) {
+    bits[tables] = windows.tables[t].bits.get();
     masks[tables] = k_masks[t];
     ++tables;
   }
   // Verifies the `listed` candidate offsets found in `src`, which holds the bytes from offset `base` on (offsets
-  // from `end` on are padding); true when `limit` was reached. In passes, so that the common case runs without
-  // hard-to-predict branches: keep the offsets whose folded 4 bytes hit a table bit (about one in four), then those
-  // whose first up to 8 bytes hit m_long_bits, then compare keywords there.
+  // from `end` on are padding); true when `limit` was reached and no later candidate can give an earlier hit. In
+  // passes, so that the common case runs without hard-to-predict branches: keep the offsets whose folded 4 bytes
+  // hit a table bit, then those whose up to 8 bytes hit long_bits, then compare keywords there.
   const auto visit = [&](const unsigned char* src, std::size_t base, std::size_t listed, std::size_t end) {
+    if (hits.size() >= limit && base - hits.back().offset > windows.max_shift) {
+      return true;  // as below, for the whole chunk
+    }
     std::size_t kept = 0;
     if (tables == 1) {
       for (std::size_t c = 0; c < listed; ++c) {
@@ -326,10 +406,10 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
         kept += static_cast<std::size_t>(any);
       }
     }
-    if (!m_long_bits.empty()) {
-      const std::size_t probes = m_long_masks.size();
-      const std::uint64_t* long_masks = m_long_masks.data();
-      const std::uint64_t* long_bits = m_long_bits.data();
+    if (!windows.long_bits.empty()) {
+      const std::size_t probes = windows.long_masks.size();
+      const std::uint64_t* long_masks = windows.long_masks.data();
+      const std::uint64_t* long_bits = windows.long_bits.data();
       std::size_t still = 0;
       for (std::size_t c = 0; c < kept; ++c) {
         std::uint64_t w8 = 0;
@@ -345,12 +425,19 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
       kept = still;
     }
     for (std::size_t c = 0; c < kept; ++c) {
-      const std::size_t i = base + offsets[c];
-      if (i >= end) {
+      const std::size_t p = base + offsets[c];
+      if (p >= end) {
         return false;
       }
-      if (at(data, n, i, load(src + offsets[c]) | k_fold, limit, hits)) {
+      // Every hit from here on starts at p - max_shift or later.
+      if (hits.size() >= limit && p - hits.back().offset > windows.max_shift) {
         return true;
+      }
+      std::uint64_t w8 = 0;
+      std::memcpy(&w8, src + offsets[c], 8);
+      at_window(data, n, p, load(src + offsets[c]) | k_fold, w8 | 0x2020202020202020ull, hits);
+      if (hits.size() > limit) {
+        hits.resize(limit);
       }
     }
     return false;
@@ -375,9 +462,9 @@ void Prefilter::find_teddy(const unsigned char* data, std::size_t n, std::size_t
 void Prefilter::find_scalar(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const
 {
   std::size_t i = 0;
-  const std::uint64_t* bits4 = m_tables[3].bits.get();
+  const std::uint64_t* bits4 = m_scalar.tables[3].bits.get();
   if constexpr (std::endian::native == std::endian::little) {
-    if (bits4 != nullptr && !m_tables[0].bits && !m_tables[1].bits) {
+    if (bits4 != nullptr && !m_scalar.tables[0].bits && !m_scalar.tables[1].bits) {
       // Hot loop: 8 offsets per step from two 8-byte loads, one table lookup per offset and one branch per step
       // (most steps have no candidate).
       constexpr std::uint64_t k_fold8 = 0x2020202020202020ull;

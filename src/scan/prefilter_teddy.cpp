@@ -136,18 +136,13 @@ Masks masks_of(const std::vector<Sets>& buckets)
 
 }  // namespace
 
-Masks build_masks(const std::vector<std::string>& keywords)
+Masks build_masks(const std::vector<std::string>& keywords, const std::vector<std::size_t>& offsets)
 {
   std::vector<std::string> fingerprints;
-  for (const std::string& k : keywords) {
-    if (k.empty()) {
-      continue;
+  for (std::size_t k = 0; k < keywords.size(); ++k) {
+    if (!keywords[k].empty()) {
+      fingerprints.push_back(fingerprint(keywords[k], offsets[k]));
     }
-    std::string f = k.substr(0, std::min(k.size(), k_width));
-    for (char& c : f) {
-      c = static_cast<char>(c | 0x20);
-    }
-    fingerprints.push_back(std::move(f));
   }
   std::sort(fingerprints.begin(), fingerprints.end());
   fingerprints.erase(std::unique(fingerprints.begin(), fingerprints.end()), fingerprints.end());
