@@ -27,8 +27,9 @@ public:
 
   const std::vector<core::Rule>& rules() const;
 
-  // Builds every rule's regexes now instead of on first use, returning early once `stop` is set. For a caller
-  // with an idle core while its source lists files: the scan threads then find them built. Thread-safe with scan.
+  // Builds the keyword prefilter's SIMD masks and every rule's regexes now instead of on first use, returning
+  // early once `stop` is set. For a caller with an idle core while its source lists files: the scan threads then
+  // find them built. Thread-safe with scan.
   void prepare(const std::atomic<bool>& stop) const;
 
 private:

@@ -281,6 +281,16 @@ bool Prefilter::at(const unsigned char* data, std::size_t n, std::size_t i, std:
   return false;
 }
 
+void Prefilter::prepare() const
+{
+  if (m_lazy && m_kernel != Kernel::scalar) {
+    std::call_once(m_lazy->once, [this] {
+      build_simd();
+      m_lazy->ready.store(true, std::memory_order_release);
+    });
+  }
+}
+
 std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t limit) const
 {
   std::vector<Hit> hits;
@@ -293,10 +303,7 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
     if (bytes.size() < k_lazy_bytes) {
       simd = false;  // same hits, without building the masks yet
     } else {
-      std::call_once(m_lazy->once, [this] {
-        build_simd();
-        m_lazy->ready.store(true, std::memory_order_release);
-      });
+      prepare();
     }
   }
   if (simd) {

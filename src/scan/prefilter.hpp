@@ -44,6 +44,10 @@ public:
   // matches that often is scanned whole by the caller instead).
   std::vector<Hit> find(std::string_view bytes, std::size_t limit) const;
 
+  // Builds the SIMD masks now if they are still to be built on first use (for a caller with an idle core).
+  // Thread-safe with find().
+  void prepare() const;
+
   const std::vector<std::string>& keywords() const { return m_keywords; }
   Kernel kernel() const { return m_kernel; }  // the one find() runs (never `automatic`)
 

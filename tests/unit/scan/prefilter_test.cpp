@@ -420,5 +420,33 @@ TEST(PrefilterAutomatic, FirstLargeInputsFromManyThreadsAtOnce)
   }
 }
 
+TEST(PrefilterAutomatic, PrepareWhileOtherThreadsSearch)
+{
+  // prepare() builds the masks ahead of the first large input (an idle core during listing); searches running
+  // meanwhile, small and large, give the naive search's hits, and so do those after it.
+  const auto keywords = rule_keywords();
+  std::mt19937 rng(9);
+  const std::string small = random_text(rng, keywords, 3000);
+  const std::string large = random_text(rng, keywords, 40 * 1024);
+  const Hits want_small = naive(keywords, small, SIZE_MAX);
+  const Hits want_large = naive(keywords, large, SIZE_MAX);
+  const Prefilter p(keywords);
+  std::vector<Hits> got(4);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { p.prepare(); });
+  for (std::size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] { got[t] = found(p, t % 2 == 0 ? small : large, SIZE_MAX); });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (std::size_t t = 0; t < got.size(); ++t) {
+    EXPECT_EQ(got[t], t % 2 == 0 ? want_small : want_large) << t;
+  }
+  p.prepare();  // a second call does nothing
+  EXPECT_EQ(found(p, small, SIZE_MAX), want_small);
+  EXPECT_EQ(found(p, large, SIZE_MAX), want_large);
+}
+
 }  // namespace
 }  // namespace dsnguard::scan
