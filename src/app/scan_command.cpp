@@ -98,6 +98,7 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
 
   CollectingSink sink(pending, err);
   auto walked = source->source->for_each(sink);
+  pending.stop_preparing();  // a walk with nothing to scan may end before the engine has loaded
   const auto& engine = pending.get();
   if (!engine) {
     return fail_with(err, engine.error());

@@ -444,6 +444,9 @@ std::vector<core::Finding> Engine::scan_path(const core::Origin& origin) const
 void Engine::prepare(const std::atomic<bool>& stop) const
 {
   const Impl& impl = *m_impl;
+  if (stop.load(std::memory_order_relaxed)) {
+    return;
+  }
   impl.prefilter->prepare();  // the SIMD masks the first large file would otherwise build on a scan thread
   for (std::size_t i = 0; i < impl.compiled.size() && !stop.load(std::memory_order_relaxed); ++i) {
     const CompiledRule& cr = impl.built(i);  // the content regex, with its groups
