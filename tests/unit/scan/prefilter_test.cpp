@@ -10,47 +10,12 @@
 #include <tuple>
 
 #include "config/rules.hpp"
+#include "unit/scan/prefilter_support.hpp"
 
 namespace dsnguard::scan {
 namespace {
 
-using Hits = std::vector<std::pair<std::size_t, std::size_t>>;  // (offset, keyword)
-
-// The contract, spelled out: every (offset, keyword) where the keyword matches with ASCII letters folded,
-// ordered by offset then keyword index, cut at `limit`.
-Hits naive(const std::vector<std::string>& keywords, std::string_view bytes, std::size_t limit)
-{
-  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-  Hits out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    for (std::size_t k = 0; k < keywords.size(); ++k) {
-      const std::string& kw = keywords[k];
-      if (kw.empty() || kw.size() > bytes.size() - i) {
-        continue;
-      }
-      bool ok = true;
-      for (std::size_t j = 0; j < kw.size() && ok; ++j) {
-        ok = lower(bytes[i + j]) == kw[j];
-      }
-      if (ok) {
-        if (out.size() == limit) {
-          return out;
-        }
-        out.emplace_back(i, k);
-      }
-    }
-  }
-  return out;
-}
-
-Hits found(const Prefilter& p, std::string_view bytes, std::size_t limit)
-{
-  Hits out;
-  for (const auto& h : p.find(bytes, limit)) {
-    out.emplace_back(h.offset, h.keyword);
-  }
-  return out;
-}
+using namespace prefilter_test;
 
 std::vector<std::string> rule_keywords()
 {
@@ -118,25 +83,7 @@ protected:
   }
 };
 
-std::string kernel_name(const ::testing::TestParamInfo<Prefilter::Kernel>& info)
-{
-  switch (info.param) {
-    case Prefilter::Kernel::automatic:
-      return "automatic";
-    case Prefilter::Kernel::scalar:
-      return "scalar";
-    case Prefilter::Kernel::ssse3:
-      return "ssse3";
-    case Prefilter::Kernel::avx2:
-      return "avx2";
-  }
-  return "unknown";
-}
-
-INSTANTIATE_TEST_SUITE_P(Kernels, PrefilterKernel,
-                         ::testing::Values(Prefilter::Kernel::scalar, Prefilter::Kernel::ssse3,
-                                           Prefilter::Kernel::avx2, Prefilter::Kernel::automatic),
-                         kernel_name);
+INSTANTIATE_TEST_SUITE_P(Kernels, PrefilterKernel, k_all_kernels, kernel_name);
 
 TEST_P(PrefilterKernel, MatchesNaiveSearchOnRuleKeywords)
 {
@@ -235,14 +182,6 @@ TEST_P(PrefilterKernel, RandomKeywordSets)
   }
 }
 
-// find() on an exactly sized heap copy of `bytes`, so that a read past the end trips AddressSanitizer.
-Hits found_exact(const Prefilter& p, std::string_view bytes, std::size_t limit)
-{
-  const std::unique_ptr<char[]> copy(new char[bytes.size() + (bytes.empty() ? 1 : 0)]);
-  std::copy(bytes.begin(), bytes.end(), copy.get());
-  return found(p, std::string_view(copy.get(), bytes.size()), limit);
-}
-
 // Random text as random_text() makes it, with more bytes >= 0x80 and their | 0x20 partners.
 std::string rough_text(std::mt19937& rng, const std::vector<std::string>& keywords, std::size_t size)
 {
@@ -271,10 +210,10 @@ TEST_P(PrefilterKernel, EveryLengthAndUnalignedStart)
     for (std::size_t start = 0; start < 40; ++start) {
       for (std::size_t len = 0; len <= 100 && start + len <= text.size(); ++len) {
         const std::string_view view(text.data() + start, len);
-        ASSERT_EQ(found_exact(q, view, SIZE_MAX), naive(small, view, SIZE_MAX))
+        ASSERT_EQ(found(q, view, SIZE_MAX), naive(small, view, SIZE_MAX))
             << "round " << round << " start " << start << " len " << len;
         if (start % 7 == 0) {
-          ASSERT_EQ(found_exact(p, view, SIZE_MAX), naive(rules, view, SIZE_MAX))
+          ASSERT_EQ(found(p, view, SIZE_MAX), naive(rules, view, SIZE_MAX))
               << "round " << round << " start " << start << " len " << len;
         }
       }
@@ -293,12 +232,12 @@ TEST_P(PrefilterKernel, NonAsciiKeywordBytesAndFoldCollisions)
        {std::string("\xc9T\xc9 \xe9T\xe9 \xe9t\xe9 \xc9"), std::string("A\xa0" "B a\x80" "B `X @X @Y `Y"),
         std::string("{Z [Z [W {W \x7f\x5f \x5f\x7f _\x5f"), std::string("a\0b A B a b", 12),
         std::string(9, '\xff') + std::string(3, '\xdf')}) {
-    EXPECT_EQ(found_exact(p, text, SIZE_MAX), naive(keywords, text, SIZE_MAX)) << text;
+    EXPECT_EQ(found(p, text, SIZE_MAX), naive(keywords, text, SIZE_MAX)) << text;
   }
   std::mt19937 rng(5);
   for (int round = 0; round < 200; ++round) {
     const std::string text = rough_text(rng, keywords, rng() % 300);
-    ASSERT_EQ(found_exact(p, text, SIZE_MAX), naive(keywords, text, SIZE_MAX)) << "round " << round;
+    ASSERT_EQ(found(p, text, SIZE_MAX), naive(keywords, text, SIZE_MAX)) << "round " << round;
   }
 }
 
@@ -325,11 +264,11 @@ TEST_P(PrefilterKernel, ManyKeywordsAndLongBuffers)
       text.replace(border - std::min(border, kw.size() / 2), kw.size(), kw);
     }
     const Hits all = naive(keywords, text, SIZE_MAX);
-    ASSERT_EQ(found_exact(p, text, SIZE_MAX), all) << "set " << set;
+    ASSERT_EQ(found(p, text, SIZE_MAX), all) << "set " << set;
     for (const std::size_t limit : {1u, 2u, 100u, 1000u, 5000u}) {
       // The first `limit` hits (naive() with a limit is exactly that prefix).
       const Hits want(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(limit, all.size())));
-      ASSERT_EQ(found_exact(p, text, limit), want) << "set " << set << " limit " << limit;
+      ASSERT_EQ(found(p, text, limit), want) << "set " << set << " limit " << limit;
     }
   }
 }
@@ -348,11 +287,11 @@ TEST_P(PrefilterKernel, LimitOnLongInputs)
   ASSERT_GT(all.size(), 15000u);
   for (const std::size_t limit : std::vector<std::size_t>{1, 2, 3, 31, 32, 33, 64, 4097, 10000, all.size() - 1,
                                                           all.size(), all.size() + 1, SIZE_MAX}) {
-    const Hits got = found_exact(p, text, limit);
+    const Hits got = found(p, text, limit);
     ASSERT_EQ(got.size(), std::min(limit, all.size())) << limit;
     ASSERT_TRUE(std::equal(got.begin(), got.end(), all.begin())) << limit;
   }
-  EXPECT_TRUE(found_exact(p, text, 0).empty());
+  EXPECT_TRUE(found(p, text, 0).empty());
 }
 
 TEST_P(PrefilterKernel, AgreesWithScalarOnTheProjectSources)
@@ -374,7 +313,7 @@ TEST_P(PrefilterKernel, AgreesWithScalarOnTheProjectSources)
       content << in.rdbuf();
       const std::string text = content.str();
       const Hits want = found(scalar, text, SIZE_MAX);
-      ASSERT_EQ(found_exact(p, text, SIZE_MAX), want) << entry.path();
+      ASSERT_EQ(found(p, text, SIZE_MAX), want) << entry.path();
       ++files;
       hits += want.size();
     }

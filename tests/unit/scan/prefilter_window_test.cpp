@@ -13,56 +13,14 @@
 #include <vector>
 
 #include "config/rules.hpp"
+#include "unit/scan/prefilter_support.hpp"
 #include "scan/prefilter.hpp"
 #include "scan/prefilter_teddy.hpp"
 
 namespace dsnguard::scan {
 namespace {
 
-using Hits = std::vector<std::pair<std::size_t, std::size_t>>;  // (offset, keyword)
-
-char lower(char c)
-{
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// The contract: every (offset, keyword) where the keyword matches with ASCII letters folded, by offset then
-// keyword index, cut at `limit`.
-Hits naive(const std::vector<std::string>& keywords, std::string_view bytes, std::size_t limit)
-{
-  Hits out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    for (std::size_t k = 0; k < keywords.size(); ++k) {
-      const std::string& kw = keywords[k];
-      if (kw.empty() || kw.size() > bytes.size() - i) {
-        continue;
-      }
-      bool ok = true;
-      for (std::size_t j = 0; j < kw.size() && ok; ++j) {
-        ok = lower(bytes[i + j]) == kw[j];
-      }
-      if (ok) {
-        if (out.size() == limit) {
-          return out;
-        }
-        out.emplace_back(i, k);
-      }
-    }
-  }
-  return out;
-}
-
-// find() on an exactly sized heap copy of `bytes`, so that a read past either end trips AddressSanitizer.
-Hits found(const Prefilter& p, std::string_view bytes, std::size_t limit = SIZE_MAX)
-{
-  const std::unique_ptr<char[]> copy(new char[bytes.size() + (bytes.empty() ? 1 : 0)]);
-  std::copy(bytes.begin(), bytes.end(), copy.get());
-  Hits out;
-  for (const auto& h : p.find(std::string_view(copy.get(), bytes.size()), limit)) {
-    out.emplace_back(h.offset, h.keyword);
-  }
-  return out;
-}
+using namespace prefilter_test;
 
 // Keywords whose fingerprint windows are not at their start (checked by the fixture), and short ones (no shift).
 const std::vector<std::string> k_shifted = {"typeorm'", "resource \"aws_db", "connection\"", "password"};
@@ -92,25 +50,7 @@ protected:
   }
 };
 
-std::string kernel_name(const ::testing::TestParamInfo<Prefilter::Kernel>& info)
-{
-  switch (info.param) {
-    case Prefilter::Kernel::automatic:
-      return "automatic";
-    case Prefilter::Kernel::scalar:
-      return "scalar";
-    case Prefilter::Kernel::ssse3:
-      return "ssse3";
-    case Prefilter::Kernel::avx2:
-      return "avx2";
-  }
-  return "unknown";
-}
-
-INSTANTIATE_TEST_SUITE_P(Kernels, PrefilterWindow,
-                         ::testing::Values(Prefilter::Kernel::scalar, Prefilter::Kernel::ssse3,
-                                           Prefilter::Kernel::avx2, Prefilter::Kernel::automatic),
-                         kernel_name);
+INSTANTIATE_TEST_SUITE_P(Kernels, PrefilterWindow, k_all_kernels, kernel_name);
 
 TEST(FingerprintOffsets, WindowsInsideEveryKeyword)
 {
