@@ -13,12 +13,10 @@ byte-frequency table's mix; deliberately not a benchmark corpus).
 """
 import collections
 import math
-import os
 import sys
 
-EXTENSIONS = {'.h', '.hpp', '.c', '.cc', '.py', '.pm', '.pl', '.js', '.md', '.txt', '.json', '.yml', '.yaml',
-              '.toml', '.ini', '.cfg', '.conf', '.rst', '.html', '.sh', '.xml', '.properties', '.sql'}
-PER_DIR_LIMIT = 8 << 20  # bytes per directory, so that no one language dominates
+from source_mix import texts
+
 CLASSES = 65
 
 
@@ -33,25 +31,10 @@ FOLD = bytes(klass(b) for b in range(256))
 
 singles = collections.Counter()
 pairs = collections.Counter()
-for root in sys.argv[1:]:
-    taken = 0
-    for dirpath, dirnames, filenames in sorted(os.walk(root)):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if taken >= PER_DIR_LIMIT or os.path.splitext(name)[1].lower() not in EXTENSIONS:
-                continue
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path):
-                continue
-            try:
-                with open(path, 'rb') as f:
-                    data = f.read(PER_DIR_LIMIT - taken)
-            except OSError:
-                continue
-            taken += len(data)
-            folded = data.translate(FOLD)
-            singles.update(folded)
-            pairs.update(a * CLASSES + b for a, b in zip(folded, folded[1:]))
+for data in texts(sys.argv[1:]):
+    folded = data.translate(FOLD)
+    singles.update(folded)
+    pairs.update(a * CLASSES + b for a, b in zip(folded, folded[1:]))
 
 
 def cost(count, total, kinds):
