@@ -15,8 +15,8 @@ namespace dsnguard::app {
 
 class PendingEngine {
 public:
-  // Starts load_engine(options). With `prepare`, the same thread then builds the rules' regexes
-  // (scan::Engine::prepare) until stop_preparing().
+  // Starts load_engine(options). With `prepare`, the same thread then builds the prefilter's masks and the rules'
+  // regexes (scan::Engine::prepare) until stop_preparing().
   PendingEngine(const Options& options, bool prepare);
   // Stops preparing and joins the thread.
   ~PendingEngine();

@@ -31,10 +31,10 @@ core::Expected<scan::Engine> load_engine(const Options& options);
 sources::HistoryOptions history_options(const Options& options);
 sources::WorktreeOptions worktree_options(const Options& options);
 
-// A FragmentSink that scans each fragment with the engine and collects findings, skips and counters.
-// Thread-safe.
 class PendingEngine;
 
+// A FragmentSink that scans each fragment with the engine and collects findings, skips and counters.
+// Thread-safe.
 class CollectingSink : public core::FragmentSink {
 public:
   CollectingSink(const scan::Engine& engine, std::ostream& err);

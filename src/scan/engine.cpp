@@ -47,7 +47,9 @@ public:
   const RE2* operator->() const { return &get(); }
   const RE2& get() const
   {
-    std::call_once(m_state->once, [this] { m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options(m_state->text)); });
+    std::call_once(m_state->once, [this] {
+      m_state->re = std::make_unique<RE2>(m_state->text, rule_regex_options(m_state->text));
+    });
     return *m_state->re;
   }
 

@@ -16,8 +16,9 @@ namespace dsnguard::scan {
 // them. An ASCII pattern matches bytes (Latin-1): on UTF-8 text the same spans as in UTF-8 mode (a negated class
 // or `.` takes a multi-byte character a byte at a time, and no built-in pattern counts such repetitions), bytes of
 // other encodings are matched instead of stopping a match, and the program is smaller because (?i) letters no
-// longer fold onto KELVIN SIGN and LATIN SMALL LETTER LONG S (a third less compile and first-match time). A
-// pattern with non-ASCII characters keeps UTF-8, so that they mean characters.
+// longer fold onto KELVIN SIGN and LATIN SMALL LETTER LONG S (db-password-assignment: compile 1.6 -> 1.1 ms, first
+// matches on sqlalchemy 3.5 -> 2.4 ms). A pattern with non-ASCII characters keeps UTF-8, so that they mean
+// characters.
 RE2::Options rule_regex_options(std::string_view pattern);
 
 class RegexGuard {
