@@ -5,11 +5,11 @@
 // say which low and which high nibbles some fingerprint of the bucket has there. One PSHUFB per table looks up a
 // whole vector of bytes at once; AND-ing the lookups of the k_width positions leaves, per offset, the buckets
 // whose every position accepts the bytes there. An offset where a keyword occurs always has its bucket's bit set;
-// most others have none, and only the few candidates left go to the exact (scalar) comparison in prefilter.cpp.
+// most others have none, and only the few candidates left go to the exact comparison in prefilter_simd.cpp.
 // A keyword's fingerprint need not be its first bytes: keywords longer than k_width use the k_width-byte window
 // that ordinary text is least likely to hold ("typeorm" -> "eorm", not "type"), so that fewer offsets become
 // candidates; a candidate at offset p then stands for the keyword at p - its fingerprint offset.
-// Internal to scan/ (prefilter.cpp, its tests and bench/prefilter-bench.cpp).
+// Internal to scan/ (prefilter*.cpp, their tests and bench/prefilter-bench.cpp).
 
 #include <cstddef>
 #include <cstdint>
