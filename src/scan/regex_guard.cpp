@@ -54,62 +54,31 @@ bool to_lower_ascii(std::string_view text, char* out)
   return high == 0;
 }
 
-// Whether `literal` (non-empty) occurs in `hay`: candidates where its first and last bytes both match, 16 offsets
-// at a time, then a comparison of the bytes between.
+char lower_ascii(char c)
+{
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+// Whether `literal` occurs in `hay`: candidates where its first and last bytes both match, 16 offsets at a time,
+// then a comparison of the bytes between. With Fold the literal is lower case and matches with its letters in
+// either case (ASCII only): both sides' case bit is set for the candidate test (never misses; a byte that differs
+// from the literal's only in that bit, such as '`' for '@', is dropped by the comparison).
+template <bool Fold>
 bool contains(std::string_view hay, std::string_view literal)
 {
   const std::size_t k = literal.size();
   if (k == 0 || k > hay.size()) {
     return k == 0;
   }
-  if (k == 1) {
+  if (k == 1 && !Fold) {
     return std::memchr(hay.data(), literal[0], hay.size()) != nullptr;
   }
   const char* h = hay.data();
   const std::size_t n = hay.size();
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i first = _mm_set1_epi8(literal[0]);
-  const __m128i last = _mm_set1_epi8(literal[k - 1]);
-  for (; i + k - 1 + 16 <= n; i += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + k - 1));
-    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(both));
-    while (mask != 0) {
-      const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
-      if (std::memcmp(h + i + bit + 1, literal.data() + 1, k - 2) == 0) {
-        return true;
-      }
-      mask &= mask - 1;
-    }
-  }
-#endif
-  for (; i + k <= n; ++i) {
-    if (h[i] == literal[0] && std::memcmp(h + i, literal.data(), k) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
-char lower_ascii(char c)
-{
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-// Whether `literal` (lower case, non-empty) occurs in `hay` with its letters in either case (ASCII only): as
-// contains(), with both sides' case bit set for the candidate test (never misses; a byte that differs from the
-// literal's only in that bit, such as '`' for '@', is dropped by the comparison).
-bool contains_folded(std::string_view hay, std::string_view literal)
-{
-  const std::size_t k = literal.size();
-  if (k == 0 || k > hay.size()) {
-    return k == 0;
-  }
-  const char* h = hay.data();
-  const std::size_t n = hay.size();
   const auto equal_at = [&](std::size_t at) {
+    if constexpr (!Fold) {
+      return std::memcmp(h + at, literal.data(), k) == 0;
+    }
     for (std::size_t j = 0; j < k; ++j) {
       if (lower_ascii(h[at + j]) != literal[j]) {
         return false;
@@ -117,27 +86,31 @@ bool contains_folded(std::string_view hay, std::string_view literal)
     }
     return true;
   };
+  constexpr char case_bit = Fold ? 0x20 : 0;
   std::size_t i = 0;
 #if defined(__SSE2__)
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i first = _mm_set1_epi8(static_cast<char>(literal[0] | 0x20));
-  const __m128i last = _mm_set1_epi8(static_cast<char>(literal[k - 1] | 0x20));
+  // The 16 bytes at p, with the case bit set when folding.
+  const auto load = [](const char* p) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    if constexpr (Fold) {
+      return _mm_or_si128(v, _mm_set1_epi8(case_bit));
+    }
+    return v;
+  };
+  const __m128i first = _mm_set1_epi8(static_cast<char>(literal[0] | case_bit));
+  const __m128i last = _mm_set1_epi8(static_cast<char>(literal[k - 1] | case_bit));
   for (; i + k - 1 + 16 <= n; i += 16) {
-    const __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i)), case_bit);
-    const __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + k - 1)), case_bit);
-    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(both));
-    while (mask != 0) {
-      const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
-      if (equal_at(i + bit)) {
+    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(load(h + i), first), _mm_cmpeq_epi8(load(h + i + k - 1), last));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(both)); mask != 0; mask &= mask - 1) {
+      if (equal_at(i + static_cast<std::size_t>(__builtin_ctz(mask)))) {
         return true;
       }
-      mask &= mask - 1;
     }
   }
 #endif
+  const char lead = static_cast<char>(literal[0] | case_bit);
   for (; i + k <= n; ++i) {
-    if (equal_at(i)) {
+    if (static_cast<char>(h[i] | case_bit) == lead && equal_at(i)) {
       return true;
     }
   }
@@ -248,14 +221,14 @@ bool RegexGuard::may_match(std::string_view text) const
 {
   const auto any_in = [this](std::string_view haystack) {
     return std::any_of(m_literals.begin(), m_literals.end(),
-                       [&](const std::string& literal) { return contains(haystack, literal); });
+                       [&](const std::string& literal) { return contains<false>(haystack, literal); });
   };
   if (!m_letters) {
     return m_literals.empty() || any_in(text);  // no case to fold
   }
   if (!m_unicode_folds) {
     return std::any_of(m_literals.begin(), m_literals.end(),
-                       [&](const std::string& literal) { return contains_folded(text, literal); });
+                       [&](const std::string& literal) { return contains<true>(text, literal); });
   }
   thread_local std::string lower;
   lower.resize(text.size());
