@@ -83,12 +83,6 @@ std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::p
   return merged;
 }
 
-std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
-                                                  std::size_t back, std::size_t forward)
-{
-  return WindowCursor(bytes, extra_lines, back, forward).around(offset);
-}
-
 WindowCursor::WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward)
     : m_bytes(bytes), m_extra(extra_lines), m_back(back), m_forward(forward)
 {

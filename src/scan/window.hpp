@@ -31,18 +31,15 @@ private:
 // Sorts byte ranges [first, second) and merges the ones that overlap or touch.
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges);
 
-// The byte range to scan around a hit at `offset`: from the start of its line (at most `back` bytes before) to
-// the end of the line `extra_lines` lines later (at most `forward` bytes after).
-std::pair<std::size_t, std::size_t> window_around(std::string_view bytes, std::size_t offset, std::size_t extra_lines,
-                                                  std::size_t back, std::size_t forward);
-
-// window_around() for the hits of one fragment, in ascending offset order (hits out of order are computed afresh):
-// the lines after a hit are walked once, not again for every later hit within them (a multi-line rule's window
-// spans dozens of lines, and one file can have thousands of hits).
+// The byte ranges to scan around the keyword hits of one fragment: for a hit at `offset`, from the start of its
+// line (at most `back` bytes before) to the end of the line `extra_lines` lines later (at most `forward` bytes
+// after). Hits come in ascending offset order (one out of order is computed afresh): the lines after a hit are
+// walked once, not again for every later hit within them (a multi-line rule's window spans dozens of lines, and
+// one file can have thousands of hits).
 class WindowCursor {
 public:
   WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward);
-  // Equal to window_around(bytes, offset, extra_lines, back, forward).
+  // The range around a hit at `offset`.
   std::pair<std::size_t, std::size_t> around(std::size_t offset);
 
 private:

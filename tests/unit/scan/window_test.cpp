@@ -49,7 +49,7 @@ std::string random_text(std::mt19937& rng)
   return text;
 }
 
-TEST(WindowAround, MatchesTheLineByLineReference)
+TEST(WindowCursor, FirstHitMatchesTheLineByLineReference)
 {
   std::mt19937 rng(7);
   for (int round = 0; round < 3000; ++round) {
@@ -58,7 +58,7 @@ TEST(WindowAround, MatchesTheLineByLineReference)
     const std::size_t back = 1 + rng() % 64;
     const std::size_t forward = 1 + rng() % 128;
     for (std::size_t offset = 0; offset <= text.size(); offset += 1 + rng() % 7) {
-      ASSERT_EQ(window_around(text, offset, extra, back, forward), reference(text, offset, extra, back, forward))
+      ASSERT_EQ(WindowCursor(text, extra, back, forward).around(offset), reference(text, offset, extra, back, forward))
           << "round " << round << " offset " << offset;
     }
   }
