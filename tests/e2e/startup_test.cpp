@@ -55,6 +55,32 @@ TEST(Startup, CaBundleIsNotReadByAScan)
   EXPECT_EQ(opened.find(k_bundle), std::string::npos) << opened;
 }
 
+// GSSAPI, which the static libgit2 needs only for HTTP Negotiate authentication, is loaded on first use
+// (sources/gssapi_lazy.cpp), and a scan never uses it: no Kerberos library is opened.
+TEST(Startup, ScanLoadsNoKerberosLibrary)
+{
+  const auto libs = run({"ldd", binary_path()});
+  ASSERT_EQ(libs.exit_code, 0) << libs.err;
+  if (libs.out.find("libgit2") != std::string::npos) {
+    GTEST_SKIP() << "libgit2 is linked as a shared library here (it loads GSSAPI itself)";
+  }
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), "app.py", "DATABASE_URL = 'postgresql://app:Xk92mQv7pLz@db.internal:5432/app'\n");
+  TempDir traces;
+  const std::string trace = traces / "scan.trace";
+  RunOptions traced;
+  traced.env["ASAN_OPTIONS"] = "detect_leaks=0";
+  const auto r = run({"strace", "-f", "-qq", "-e", "trace=open,openat", "-o", trace, binary_path(), "scan", dir.path()},
+                     traced);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const std::string opened = read_file(trace);
+  EXPECT_NE(opened.find("app.py"), std::string::npos) << opened;
+  for (const char* lib : {"libgssapi_krb5", "libkrb5", "libk5crypto"}) {
+    EXPECT_EQ(opened.find(lib), std::string::npos) << lib << " opened:\n" << opened;
+  }
+}
+
 // With a shared libgit2 the executable's definition of the parser must be in its dynamic symbol table for
 // libgit2's call to reach it.
 TEST(Startup, SharedLibgit2CallReachesTheExecutable)
