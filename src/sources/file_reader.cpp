@@ -77,7 +77,7 @@ private:
     std::size_t want = static_cast<std::size_t>(size) + 1;
     std::size_t got = 0;
     for (;;) {
-      reserve(want);
+      reserve(want, got);
       const ssize_t n = ::read(fd, m_buffer.get() + got, want - got);
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) {
@@ -141,27 +141,32 @@ private:
     m_sink.skipped(core::Skipped{rel, reason, std::move(detail)});
   }
 
-  // The buffer starts on a page boundary, like the page-cache pages read() copies from: the kernel's copy is
-  // about twice as fast as into malloc's 16-byte-offset blocks (measured on sqlalchemy: 27 -> 13 ms of system
-  // time for reading every file, see bench/README.md).
-  void reserve(std::size_t n)
+  // Room for n bytes, keeping the first `kept`. The buffer starts on a page boundary, like the page-cache pages
+  // read() copies from: the kernel's copy is about twice as fast as into malloc's 16-byte-offset blocks (measured
+  // on sqlalchemy: 27 -> 13 ms of system time for reading every file, see bench/README.md). The first one already
+  // spans the largest file most scans meet (k_initial, or --max-file-size when smaller): it is address space only,
+  // and a page costs a fault when a file first reaches it, once per thread, instead of once per buffer as the
+  // buffer grew through 64 KiB, 128 KiB... (each growth also copied the whole old buffer).
+  void reserve(std::size_t n, std::size_t kept)
   {
-    if (n > m_capacity) {
-      std::size_t cap = std::max<std::size_t>(n, m_capacity * 2);
-      cap = (std::max<std::size_t>(cap, 64 * 1024) + k_page - 1) / k_page * k_page;
-      Buffer fresh(static_cast<char*>(std::aligned_alloc(k_page, cap)));
-      if (!fresh) {
-        throw std::bad_alloc();
-      }
-      if (m_buffer) {
-        std::memcpy(fresh.get(), m_buffer.get(), m_capacity);
-      }
-      m_buffer = std::move(fresh);
-      m_capacity = cap;
+    if (n <= m_capacity) {
+      return;
     }
+    std::size_t cap = std::max({n, m_capacity * 2, std::min<std::size_t>(k_initial, m_options.max_file_size + 1)});
+    cap = (cap + k_page - 1) / k_page * k_page;
+    Buffer fresh(static_cast<char*>(std::aligned_alloc(k_page, cap)));
+    if (!fresh) {
+      throw std::bad_alloc();
+    }
+    if (kept > 0) {
+      std::memcpy(fresh.get(), m_buffer.get(), kept);
+    }
+    m_buffer = std::move(fresh);
+    m_capacity = cap;
   }
 
   static constexpr std::size_t k_page = 4096;
+  static constexpr std::size_t k_initial = std::size_t{16} << 20;
   struct Free {
     void operator()(char* p) const { std::free(p); }
   };
