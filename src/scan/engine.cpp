@@ -277,15 +277,15 @@ void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Find
   if (values.empty()) {
     return;
   }
-  const LineIndex lines(fragment.bytes);
+  LineIndex lines(fragment.bytes);
   for (const auto& value : values) {
     const std::size_t line0 = lines.line_of(value.offset);
     const auto line = static_cast<std::uint32_t>(line0 + 1);
     if (fragment.added_lines != nullptr && !on_added_line(*fragment.added_lines, line)) {
       continue;
     }
-    const bool allowed = allow_marked(lines, line0);
-    const std::size_t line_start = lines.line_start(line0);
+    const bool allowed = allow_marked(lines, value.offset);
+    const std::size_t line_start = lines.line_start(value.offset);
     core::Fragment inner;
     inner.bytes = value.decoded;
     inner.origin = fragment.origin;

@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <re2/re2.h>
 
 #include "core/fingerprint.hpp"
@@ -149,31 +153,56 @@ std::vector<std::string> neighbour_names(std::string_view bytes, std::size_t off
 
 }  // namespace
 
-LineIndex::LineIndex(std::string_view bytes) : m_bytes(bytes)
+std::size_t count_newlines(std::string_view bytes)
 {
   const char* p = bytes.data();
-  const char* end = p + bytes.size();
-  while (p < end) {
-    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-    if (nl == nullptr) {
-      break;
+  std::size_t n = bytes.size();
+  std::size_t count = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (n >= 16) {
+    // Per-byte counters (a match is -1, subtracted) for at most 255 blocks, then summed.
+    const std::size_t blocks = std::min<std::size_t>(n / 16, 255);
+    __m128i counters = _mm_setzero_si128();
+    for (std::size_t b = 0; b < blocks; ++b, p += 16) {
+      counters = _mm_sub_epi8(counters,
+                              _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
     }
-    const char* q = static_cast<const char*>(nl);
-    m_newlines.push_back(static_cast<std::size_t>(q - bytes.data()));
-    p = q + 1;
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+    n -= blocks * 16;
   }
+#endif
+  for (; n > 0; --n, ++p) {
+    count += *p == '\n' ? 1 : 0;
+  }
+  return count;
 }
 
-std::size_t LineIndex::line_of(std::size_t offset) const
+std::size_t LineIndex::line_of(std::size_t offset)
 {
-  return static_cast<std::size_t>(std::lower_bound(m_newlines.begin(), m_newlines.end(), offset) - m_newlines.begin());
+  offset = std::min(offset, m_bytes.size());
+  if (offset >= m_offset) {
+    m_line += count_newlines(m_bytes.substr(m_offset, offset - m_offset));
+  } else {
+    m_line -= count_newlines(m_bytes.substr(offset, m_offset - offset));
+  }
+  m_offset = offset;
+  return m_line;
 }
 
-std::string_view LineIndex::line_text(std::size_t line) const
+std::size_t LineIndex::line_start(std::size_t offset) const
 {
-  const std::size_t s = line_start(line);
-  const std::size_t e = line < m_newlines.size() ? m_newlines[line] : m_bytes.size();
-  return m_bytes.substr(s, e - s);
+  offset = std::min(offset, m_bytes.size());
+  const std::size_t nl = offset == 0 ? std::string_view::npos : m_bytes.rfind('\n', offset - 1);
+  return nl == std::string_view::npos ? 0 : nl + 1;
+}
+
+std::string_view LineIndex::line_text(std::size_t offset) const
+{
+  const std::size_t start = line_start(offset);
+  const std::size_t end = m_bytes.find('\n', start);
+  return m_bytes.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
 bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line)
@@ -181,11 +210,12 @@ bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t lin
   return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return line >= r.first && line <= r.last; });
 }
 
-bool allow_marked(const LineIndex& lines, std::size_t line)
+bool allow_marked(const LineIndex& lines, std::size_t offset)
 {
   constexpr std::string_view k_marker = "dsnguard:allow";
-  return lines.line_text(line).find(k_marker) != std::string_view::npos
-         || (line > 0 && lines.line_text(line - 1).find(k_marker) != std::string_view::npos);
+  const std::size_t start = lines.line_start(offset);
+  return lines.line_text(offset).find(k_marker) != std::string_view::npos
+         || (start > 0 && lines.line_text(start - 1).find(k_marker) != std::string_view::npos);
 }
 
 std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std::vector<core::Rule>& rules,
@@ -212,7 +242,7 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
       }
     }
   }
-  const LineIndex lines(fragment.bytes);
+  LineIndex lines(fragment.bytes);
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (dropped[i]) {
       continue;
@@ -259,9 +289,10 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
     f.location.path = fragment.origin.path;
     f.location.commit = fragment.origin.commit;
     f.location.line = static_cast<std::uint32_t>(line0 + 1);
-    f.location.column = static_cast<std::uint32_t>(r.start - lines.line_start(line0) + 1);
+    f.location.column = static_cast<std::uint32_t>(r.start - lines.line_start(r.start) + 1);
     f.location.end_line = static_cast<std::uint32_t>(end_line0 + 1);
-    f.location.end_column = static_cast<std::uint32_t>(r.end - lines.line_start(end_line0));
+    f.location.end_column =
+        static_cast<std::uint32_t>(r.end - lines.line_start(r.end > r.start ? r.end - 1 : r.start));
     f.location.offset = r.start;
     f.location.length = r.end - r.start;
     if (fragment.added_lines != nullptr && !on_added_line(*fragment.added_lines, f.location.line)) {
@@ -287,7 +318,7 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
     }
     f.fix = rule.fix.empty() ? default_fix(info) : rule.fix;
     add_attributes(f, info);
-    if (allow_marked(lines, line0)) {
+    if (allow_marked(lines, r.start)) {
       f.suppressed = true;
       f.suppressed_by = "inline";
     }

@@ -23,25 +23,34 @@ struct RawFinding {
   Candidate candidate;
 };
 
-// 1-based line and column of byte offsets, from the fragment's newline positions.
+// Line numbers and line texts of byte offsets in one fragment, counted on demand: line_of() counts the newlines
+// between the previous query's offset and this one's, so a fragment pays for the bytes up to its last finding
+// (queries mostly ascend) and no index of every line is built (that was a vector, grown newline by newline, for
+// every fragment with a match, most of which the judgement then drops).
 class LineIndex {
 public:
-  explicit LineIndex(std::string_view bytes);
-  // 0-based line index of `offset`.
-  std::size_t line_of(std::size_t offset) const;
-  std::size_t line_start(std::size_t line) const { return line == 0 ? 0 : m_newlines[line - 1] + 1; }
-  std::string_view line_text(std::size_t line) const;
+  explicit LineIndex(std::string_view bytes) : m_bytes(bytes) {}
+  // 0-based line of `offset` (the newlines before it; offsets past the end count as the end).
+  std::size_t line_of(std::size_t offset);
+  // Offset of the first byte of the line holding `offset`.
+  std::size_t line_start(std::size_t offset) const;
+  // The line holding `offset`, without its newline.
+  std::string_view line_text(std::size_t offset) const;
 
 private:
   std::string_view m_bytes;
-  std::vector<std::size_t> m_newlines;
+  std::size_t m_offset = 0;  // the previous query's offset
+  std::size_t m_line = 0;    // newlines before it
 };
+
+// Newlines in `bytes` (SSE2 where the target has it).
+std::size_t count_newlines(std::string_view bytes);
 
 // Whether 1-based `line` is in one of `ranges` (a staged scan reports findings on added lines only).
 bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line);
 
-// Whether a `dsnguard:allow` marker is on 0-based `line` or the line before it.
-bool allow_marked(const LineIndex& lines, std::size_t line);
+// Whether a `dsnguard:allow` marker is on the line holding `offset` or the line before it.
+bool allow_marked(const LineIndex& lines, std::size_t offset);
 
 // Builds the findings of one fragment. Overlapping matches of the same credential become one finding (specific
 // rules beat generic ones, then the longer match wins); unreportable credentials (placeholders...) are dropped;
