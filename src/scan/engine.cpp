@@ -213,11 +213,15 @@ bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
   bool any_match = false;
   const CompiledRule& cr = built(rule_index);
   const int ngroups = std::max({cr.secret_group, cr.label_group, 0}) + 1;
-  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(ngroups));
+  // The groups up to the secret and label ones, on the stack for the usual few (this runs for every window).
+  constexpr int k_inline_groups = 8;
+  re2::StringPiece inline_groups[k_inline_groups];
+  std::vector<re2::StringPiece> heap_groups(ngroups > k_inline_groups ? static_cast<std::size_t>(ngroups) : 0);
+  re2::StringPiece* groups = ngroups > k_inline_groups ? heap_groups.data() : inline_groups;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     if (!cr.pattern->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED,
-                           groups.data(), ngroups)) {
+                           groups, ngroups)) {
       break;
     }
     any_match = true;

@@ -72,15 +72,16 @@ std::size_t Window::raw_offset(std::size_t i) const
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges)
 {
   std::sort(ranges.begin(), ranges.end());
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  std::size_t kept = 0;  // merged in place: no second vector per rule and fragment
   for (const auto& r : ranges) {
-    if (!merged.empty() && r.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, r.second);
+    if (kept > 0 && r.first <= ranges[kept - 1].second) {
+      ranges[kept - 1].second = std::max(ranges[kept - 1].second, r.second);
     } else {
-      merged.push_back(r);
+      ranges[kept++] = r;
     }
   }
-  return merged;
+  ranges.resize(kept);
+  return ranges;
 }
 
 WindowCursor::WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward)
