@@ -1,5 +1,7 @@
 #pragma once
-// SHA-256 (FIPS 180-4), for fingerprints and baseline hashes. Project-agnostic.
+// SHA-256 (FIPS 180-4), for fingerprints and baseline hashes. Project-agnostic. Blocks are compressed with the x86
+// SHA extensions where the CPU has them (every finding hashes its secret and its fingerprint: ~5 blocks each),
+// otherwise by the portable code.
 
 #include <array>
 #include <cstdint>
@@ -15,8 +17,11 @@ public:
   // Finishes the hash; the object must not be updated afterwards.
   std::array<std::uint8_t, 32> digest();
 
+  // The portable compression alone, whatever the CPU (for tests comparing the two).
+  static void compress_portable(std::array<std::uint32_t, 8>& state, const std::uint8_t* blocks, std::size_t count);
+
 private:
-  void block(const std::uint8_t* p);
+  void compress(const std::uint8_t* blocks, std::size_t count);
   std::array<std::uint32_t, 8> m_state;
   std::array<std::uint8_t, 64> m_buffer{};
   std::size_t m_buffered = 0;
