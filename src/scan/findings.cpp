@@ -4,14 +4,11 @@
 #include <cctype>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <re2/re2.h>
 
 #include "core/fingerprint.hpp"
 #include "dsn/judge.hpp"
+#include "scan/window.hpp"
 
 namespace dsnguard::scan {
 
@@ -152,32 +149,6 @@ std::vector<std::string> neighbour_names(std::string_view bytes, std::size_t off
 }
 
 }  // namespace
-
-std::size_t count_newlines(std::string_view bytes)
-{
-  const char* p = bytes.data();
-  std::size_t n = bytes.size();
-  std::size_t count = 0;
-#if defined(__SSE2__)
-  const __m128i newline = _mm_set1_epi8('\n');
-  while (n >= 16) {
-    // Per-byte counters (a match is -1, subtracted) for at most 255 blocks, then summed.
-    const std::size_t blocks = std::min<std::size_t>(n / 16, 255);
-    __m128i counters = _mm_setzero_si128();
-    for (std::size_t b = 0; b < blocks; ++b, p += 16) {
-      counters = _mm_sub_epi8(counters,
-                              _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
-    }
-    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
-    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
-    n -= blocks * 16;
-  }
-#endif
-  for (; n > 0; --n, ++p) {
-    count += *p == '\n' ? 1 : 0;
-  }
-  return count;
-}
 
 std::size_t LineIndex::line_of(std::size_t offset)
 {

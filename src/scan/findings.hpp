@@ -43,9 +43,6 @@ private:
   std::size_t m_line = 0;    // newlines before it
 };
 
-// Newlines in `bytes` (SSE2 where the target has it).
-std::size_t count_newlines(std::string_view bytes);
-
 // Whether 1-based `line` is in one of `ranges` (a staged scan reports findings on added lines only).
 bool on_added_line(const std::vector<core::LineRange>& ranges, std::uint32_t line);
 

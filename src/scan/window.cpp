@@ -3,7 +3,12 @@
 #include <string.h>  // memrchr (GNU)
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace dsnguard::scan {
 
@@ -28,6 +33,33 @@ bool has_escape(std::string_view raw)
     }
   }
   return false;
+}
+
+// The k-th (k >= 1) newline in [from, ceiling), or k_npos: one pass over 16-byte blocks instead of a memchr() call
+// per line (a multi-line window spans 41 lines of ~40 bytes).
+constexpr std::size_t k_npos = static_cast<std::size_t>(-1);
+
+std::size_t nth_newline(const char* data, std::size_t from, std::size_t ceiling, std::size_t k)
+{
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  for (; i + 16 <= ceiling; i += 16) {
+    auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i)), newline)));
+    for (; mask != 0; mask &= mask - 1) {
+      if (--k == 0) {
+        return i + static_cast<std::size_t>(std::countr_zero(mask));
+      }
+    }
+  }
+#endif
+  for (; i < ceiling; ++i) {
+    if (data[i] == '\n' && --k == 0) {
+      return i;
+    }
+  }
+  return k_npos;
 }
 
 }  // namespace
@@ -69,6 +101,32 @@ std::size_t Window::raw_offset(std::size_t i) const
   return m_from + m_map[std::min(i, m_map.size() - 1)];
 }
 
+std::size_t count_newlines(std::string_view bytes)
+{
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  std::size_t count = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (n >= 16) {
+    // Per-byte counters (a match is -1, subtracted) for at most 255 blocks, then summed.
+    const std::size_t blocks = std::min<std::size_t>(n / 16, 255);
+    __m128i counters = _mm_setzero_si128();
+    for (std::size_t b = 0; b < blocks; ++b, p += 16) {
+      counters = _mm_sub_epi8(counters,
+                              _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+    n -= blocks * 16;
+  }
+#endif
+  for (; n > 0; --n, ++p) {
+    count += *p == '\n' ? 1 : 0;
+  }
+  return count;
+}
+
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges)
 {
   std::sort(ranges.begin(), ranges.end());
@@ -100,30 +158,15 @@ std::pair<std::size_t, std::size_t> WindowCursor::around(std::size_t offset)
     start = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : floor;
   }
   const std::size_t ceiling = std::min(size, offset + m_forward);
-  // The next newline at or after `from`, searched below `ceiling` only; k_none when there is none there.
-  const auto next_newline = [&](std::size_t from) {
-    if (from >= ceiling) {
-      return k_none;
-    }
-    const void* nl = std::memchr(data + from, '\n', ceiling - from);
-    return nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : k_none;
-  };
   if (m_last != k_none && offset >= m_last && m_end != k_none && offset <= m_end) {
     // The window's last newline moves on by as many newlines as lie between the previous hit and this one.
     // (At most extra_lines + 1 of them: offset is not past the window's last newline.)
-    for (const char* p = data + m_last; m_end != k_none;) {
-      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(data + offset - p)));
-      if (p == nullptr) {
-        break;
-      }
-      ++p;
-      m_end = next_newline(m_end + 1);
+    const std::size_t passed = count_newlines(m_bytes.substr(m_last, offset - m_last));
+    if (passed > 0) {
+      m_end = nth_newline(data, m_end + 1, ceiling, passed);
     }
   } else {
-    m_end = next_newline(offset);
-    for (std::size_t lines = 0; lines < m_extra && m_end != k_none; ++lines) {
-      m_end = next_newline(m_end + 1);
-    }
+    m_end = nth_newline(data, offset, ceiling, m_extra + 1);
   }
   m_last = offset;
   // No such newline below the ceiling: the window stops there (and the next hit starts afresh).

@@ -28,6 +28,9 @@ private:
   std::vector<std::uint32_t> m_map;  // raw index (relative to m_from) of each unescaped byte, plus the end
 };
 
+// Newlines in `bytes` (SSE2 where the target has it).
+std::size_t count_newlines(std::string_view bytes);
+
 // Sorts byte ranges [first, second) and merges the ones that overlap or touch.
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scan/findings.hpp"
+#include "scan/window.hpp"
 
 namespace dsnguard::scan {
 namespace {
