@@ -7,7 +7,7 @@
 #include <numeric>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace dsnguard::scan {
@@ -63,6 +63,33 @@ char lower_ascii(char c)
 // then a comparison of the bytes between. With Fold the literal is lower case and matches with its letters in
 // either case (ASCII only): both sides' case bit is set for the candidate test (never misses; a byte that differs
 // from the literal's only in that bit, such as '`' for '@', is dropped by the comparison).
+#if defined(__x86_64__)
+// The AVX2 form of the pair search in contains() below: 32 offsets per step; advances `i` past the offsets it
+// checked and says whether one of them held the literal.
+template <bool Fold, class Equal>
+__attribute__((target("avx2"))) bool pairs_avx2(const char* h, std::size_t n, std::size_t k, char first, char last,
+                                                std::size_t& i, const Equal& equal_at)
+{
+  const __m256i lead = _mm256_set1_epi8(first);
+  const __m256i tail = _mm256_set1_epi8(last);
+  const __m256i case_bit = _mm256_set1_epi8(Fold ? 0x20 : 0);
+  for (; i + k - 1 + 32 <= n; i += 32) {
+    const __m256i a = _mm256_or_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i)), case_bit);
+    const __m256i b = _mm256_or_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + k - 1)), case_bit);
+    auto mask = static_cast<unsigned>(
+        _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, lead), _mm256_cmpeq_epi8(b, tail))));
+    for (; mask != 0; mask &= mask - 1) {
+      if (equal_at(i + static_cast<std::size_t>(__builtin_ctz(mask)))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+const bool k_has_avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
+
 template <bool Fold>
 bool contains(std::string_view hay, std::string_view literal)
 {
@@ -97,6 +124,12 @@ bool contains(std::string_view hay, std::string_view literal)
     }
     return v;
   };
+#if defined(__x86_64__)
+  if (k_has_avx2 && pairs_avx2<Fold>(h, n, k, static_cast<char>(literal[0] | case_bit),
+                                     static_cast<char>(literal[k - 1] | case_bit), i, equal_at)) {
+    return true;
+  }
+#endif
   const __m128i first = _mm_set1_epi8(static_cast<char>(literal[0] | case_bit));
   const __m128i last = _mm_set1_epi8(static_cast<char>(literal[k - 1] | case_bit));
   for (; i + k - 1 + 16 <= n; i += 16) {

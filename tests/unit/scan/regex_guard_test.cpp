@@ -130,7 +130,7 @@ void expect_found_everywhere(const RegexGuard& guard, const std::string& literal
 
 TEST(RegexGuard, FindsTheLiteralAtEveryOffsetAndLength)
 {
-  // Crosses the 16-byte blocks of the vector search and its scalar tail, with and without letters, for a regex
+  // Crosses the 32- and 16-byte blocks of the vector searches and their scalar tail, with and without letters, for a regex
   // matched as bytes (case compared in place) and one matched as UTF-8 (text lower-cased first).
   for (const char* pattern : {"x", "\xC3\xA9"}) {
     // Bytes that differ from a literal's only in the case bit are not its letters in another case.
