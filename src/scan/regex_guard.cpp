@@ -132,13 +132,25 @@ bool contains(std::string_view hay, std::string_view literal)
 #endif
   const __m128i first = _mm_set1_epi8(static_cast<char>(literal[0] | case_bit));
   const __m128i last = _mm_set1_epi8(static_cast<char>(literal[k - 1] | case_bit));
-  for (; i + k - 1 + 16 <= n; i += 16) {
-    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(load(h + i), first), _mm_cmpeq_epi8(load(h + i + k - 1), last));
+  // The 16 offsets from `at`.
+  const auto block_at = [&](std::size_t at) {
+    const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(load(h + at), first), _mm_cmpeq_epi8(load(h + at + k - 1), last));
     for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(both)); mask != 0; mask &= mask - 1) {
-      if (equal_at(i + static_cast<std::size_t>(__builtin_ctz(mask)))) {
+      if (equal_at(at + static_cast<std::size_t>(__builtin_ctz(mask)))) {
         return true;
       }
     }
+    return false;
+  };
+  for (; i + k - 1 + 16 <= n; i += 16) {
+    if (block_at(i)) {
+      return true;
+    }
+  }
+  // The last offsets as one more block that overlaps the ones checked (most windows are a line or two: a byte
+  // at a time, their tails cost more than the blocks).
+  if (i + k <= n && n >= k - 1 + 16) {
+    return block_at(n - (k - 1) - 16);
   }
 #endif
   const char lead = static_cast<char>(literal[0] | case_bit);
