@@ -9,15 +9,13 @@
 // every other parameter a pointer (to an opaque or a documented structure).
 #if DSNGUARD_STATIC_LIBGIT2
 
-#include <dlfcn.h>
-
 #include <cstdint>
-#include <cstring>
-#include <mutex>
+
+#include "util/lazy_library.hpp"
 
 namespace {
 
-constexpr const char* k_gssapi = "libgssapi_krb5.so.2";
+constinit dsnguard::util::LazyLibrary g_gssapi("libgssapi_krb5.so.2");
 
 using OM_uint32 = std::uint32_t;
 constexpr OM_uint32 k_failure = OM_uint32{13} << 16;  // GSS_S_FAILURE
@@ -26,14 +24,6 @@ struct gss_OID_desc {
   OM_uint32 length;
   void* elements;
 };
-
-void* gssapi_symbol(const char* name)
-{
-  static void* handle = nullptr;
-  static std::once_flag once;
-  std::call_once(once, [] { handle = ::dlopen(k_gssapi, RTLD_NOW | RTLD_LOCAL); });
-  return handle != nullptr ? ::dlsym(handle, name) : nullptr;
-}
 
 // 1.2.840.113554.1.2.1.4, the host-based service name type (RFC 2744 section 4).
 char k_hostbased_oid[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x01\x04";
@@ -55,7 +45,7 @@ gss_OID_desc* GSS_C_NT_HOSTBASED_SERVICE = &k_hostbased;
   extern "C" OM_uint32 name params                                                                                 \
   {                                                                                                                \
     using Fn = OM_uint32(*) params;                                                                                \
-    static const auto fn = reinterpret_cast<Fn>(gssapi_symbol(#name));                                            \
+    static const auto fn = reinterpret_cast<Fn>(g_gssapi.symbol(#name));                                            \
     if (fn == nullptr) {                                                                                           \
       if (minor != nullptr) {                                                                                      \
         *minor = 0;                                                                                                \
@@ -85,7 +75,7 @@ DSNGUARD_GSS_FORWARD(gss_release_oid_set, (OM_uint32 * minor, void** set), (mino
 extern "C" OM_uint32 gss_import_name(OM_uint32* minor, void* input_name, gss_OID_desc* name_type, void** output_name)
 {
   using Fn = OM_uint32 (*)(OM_uint32*, void*, gss_OID_desc*, void**);
-  static const auto fn = reinterpret_cast<Fn>(gssapi_symbol("gss_import_name"));
+  static const auto fn = reinterpret_cast<Fn>(g_gssapi.symbol("gss_import_name"));
   if (fn == nullptr) {
     if (minor != nullptr) {
       *minor = 0;
@@ -93,7 +83,7 @@ extern "C" OM_uint32 gss_import_name(OM_uint32* minor, void* input_name, gss_OID
     return k_failure;
   }
   if (name_type == &k_hostbased) {
-    if (auto* const* own = static_cast<gss_OID_desc* const*>(gssapi_symbol("GSS_C_NT_HOSTBASED_SERVICE"))) {
+    if (auto* const* own = static_cast<gss_OID_desc* const*>(g_gssapi.symbol("GSS_C_NT_HOSTBASED_SERVICE"))) {
       name_type = *own;
     }
   }

@@ -4,23 +4,13 @@
 // definitions of the libpq functions verify/ uses dlopen() libpq.so.5 the first time one is called and forward
 // to it. The declarations come from libpq-fe.h, so a signature mismatch does not compile. When libpq cannot be
 // loaded, every call fails the way libpq reports failures (null connection, CONNECTION_BAD, an error message).
-#include <dlfcn.h>
-
 #include <libpq-fe.h>
 
-#include <mutex>
+#include "util/lazy_library.hpp"
 
 namespace {
 
-constexpr const char* k_libpq = "libpq.so.5";
-
-void* libpq_symbol(const char* name)
-{
-  static void* handle = nullptr;
-  static std::once_flag once;
-  std::call_once(once, [] { handle = ::dlopen(k_libpq, RTLD_NOW | RTLD_LOCAL); });
-  return handle != nullptr ? ::dlsym(handle, name) : nullptr;
-}
+constinit dsnguard::util::LazyLibrary g_libpq("libpq.so.5");
 
 char k_unavailable[] = "libpq.so.5 could not be loaded\n";
 
@@ -30,7 +20,7 @@ char k_unavailable[] = "libpq.so.5 could not be loaded\n";
 #define DSNGUARD_PQ_FORWARD(ret, name, fallback, params, args)                                                     \
   extern "C" ret name params                                                                                       \
   {                                                                                                                \
-    static const auto fn = reinterpret_cast<decltype(&::name)>(libpq_symbol(#name));                               \
+    static const auto fn = reinterpret_cast<decltype(&::name)>(g_libpq.symbol(#name));                               \
     if (fn == nullptr) {                                                                                           \
       return fallback;                                                                                             \
     }                                                                                                              \

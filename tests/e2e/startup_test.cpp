@@ -28,6 +28,24 @@ bool uses_mbedtls()
          || symbols.out.find("mbedtls_x509_crt_parse_file") != std::string::npos;
 }
 
+// The files a scan of a one-file repository (with one finding) opens, traced by strace.
+std::string files_opened_by_a_scan()
+{
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), "app.py", "DATABASE_URL = 'postgresql://app:Xk92mQv7pLz@db.internal:5432/app'\n");
+  TempDir traces;
+  const std::string trace = traces / "scan.trace";
+  RunOptions traced;
+  traced.env["ASAN_OPTIONS"] = "detect_leaks=0";  // LeakSanitizer refuses to run under ptrace (sanitizer build)
+  const auto r = run({"strace", "-f", "-qq", "-e", "trace=open,openat", "-o", trace, binary_path(), "scan", dir.path()},
+                     traced);
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the finding: the scan really ran under the trace
+  const std::string opened = read_file(trace);
+  EXPECT_NE(opened.find("app.py"), std::string::npos) << opened;
+  return opened;
+}
+
 // An mbedTLS-built libgit2 parses the whole system CA bundle inside git_libgit2_init(); dsnguard never opens a
 // network transport and skips that load (src/sources/git_util.cpp), whether libgit2 is linked statically (the
 // linker wraps the call) or shared (the executable's definition is found first). Checked on what a scan opens.
@@ -40,18 +58,7 @@ TEST(Startup, CaBundleIsNotReadByAScan)
   if (!std::filesystem::exists(k_bundle)) {
     GTEST_SKIP() << k_bundle << " does not exist: nothing to skip";
   }
-  TempDir dir;
-  git_init(dir.path());
-  write_file(dir.path(), "app.py", "DATABASE_URL = 'postgresql://app:Xk92mQv7pLz@db.internal:5432/app'\n");
-  TempDir traces;
-  const std::string trace = traces / "scan.trace";
-  RunOptions traced;
-  traced.env["ASAN_OPTIONS"] = "detect_leaks=0";  // LeakSanitizer refuses to run under ptrace (sanitizer build)
-  const auto r = run({"strace", "-f", "-qq", "-e", "trace=open,openat", "-o", trace, binary_path(), "scan", dir.path()},
-                     traced);
-  ASSERT_EQ(r.exit_code, 1) << r.err;  // the finding: the scan really ran under the trace
-  const std::string opened = read_file(trace);
-  EXPECT_NE(opened.find("app.py"), std::string::npos) << opened;
+  const std::string opened = files_opened_by_a_scan();
   EXPECT_EQ(opened.find(k_bundle), std::string::npos) << opened;
 }
 
@@ -64,18 +71,7 @@ TEST(Startup, ScanLoadsNoKerberosLibrary)
   if (libs.out.find("libgit2") != std::string::npos) {
     GTEST_SKIP() << "libgit2 is linked as a shared library here (it loads GSSAPI itself)";
   }
-  TempDir dir;
-  git_init(dir.path());
-  write_file(dir.path(), "app.py", "DATABASE_URL = 'postgresql://app:Xk92mQv7pLz@db.internal:5432/app'\n");
-  TempDir traces;
-  const std::string trace = traces / "scan.trace";
-  RunOptions traced;
-  traced.env["ASAN_OPTIONS"] = "detect_leaks=0";
-  const auto r = run({"strace", "-f", "-qq", "-e", "trace=open,openat", "-o", trace, binary_path(), "scan", dir.path()},
-                     traced);
-  ASSERT_EQ(r.exit_code, 1) << r.err;
-  const std::string opened = read_file(trace);
-  EXPECT_NE(opened.find("app.py"), std::string::npos) << opened;
+  const std::string opened = files_opened_by_a_scan();
   for (const char* lib : {"libgssapi_krb5", "libkrb5", "libk5crypto"}) {
     EXPECT_EQ(opened.find(lib), std::string::npos) << lib << " opened:\n" << opened;
   }
