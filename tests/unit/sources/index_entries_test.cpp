@@ -281,6 +281,35 @@ TEST_F(IndexEntriesTest, BrokenIndexesGiveLibgit2sErrors)
   expect_same_listing();
 }
 
+// Paths git refuses to write, edited into the index: libgit2 refuses ".", "..", ".git" and its NTFS forms.
+TEST_F(IndexEntriesTest, PathsLibgit2RejectsAreLeftToIt)
+{
+  test::write_file(dir(), "q/xxxxx", "x\n");
+  test::git_commit_all(dir(), "q");
+  const std::string good = test::read_file(index_path());
+  const std::size_t at = good.find("q/xxxxx");
+  ASSERT_NE(at, std::string::npos);
+  const std::string body = good.substr(0, good.size() - 20);
+  const std::vector<std::string> rejected{"q/.GiT ", "q/.git:", "q/.git.", "q/git~1",
+                                         "../xxxx", "q/./xxx", std::string("q/x\0xxx", 7)};
+  for (const std::string& bad : rejected) {
+    std::string edited = body;
+    edited.replace(at, 7, bad);
+    write_bytes(index_path(), with_checksum(edited));
+    EXPECT_FALSE(direct_ok()) << bad;
+    expect_same_listing("q");
+    // libgit2 refuses these, except the NUL: it takes the path up to it ("q/x").
+    EXPECT_EQ(list_git_worktree(dir(), "", IndexReader::libgit2).has_value(), bad[3] == '\0') << bad;
+  }
+  for (const std::string fine : {"q/.gitx", "q/git~x", "q/...xx"}) {
+    std::string edited = body;
+    edited.replace(at, 7, fine);
+    write_bytes(index_path(), with_checksum(edited));
+    EXPECT_TRUE(direct_ok()) << fine;
+    expect_same_listing("q");
+  }
+}
+
 // The one deliberate difference: the trailing checksum is not verified (git does not verify it either).
 TEST_F(IndexEntriesTest, ChecksumIsNotVerified)
 {
@@ -311,11 +340,11 @@ TEST_F(IndexEntriesTest, DamagedStructuresGiveLibgit2sResult)
   std::mt19937 rng(12345);
   const char values[] = {'\0', '/', '.', '-', ' ', '\n', '0', '9', 'A', 'a', '\x7f', '\xff', '\x40', '\x0f'};
   std::vector<std::string> cases;
-  for (std::size_t cut = 12; cut < body.size(); cut += 1 + cut % 7) {
+  for (std::size_t cut = 12; cut < body.size(); cut += 1 + cut % 13) {
     cases.push_back(body.substr(0, cut));
   }
   const std::size_t tree = good.find("TREE");
-  for (int i = 0; i < 250; ++i) {
+  for (int i = 0; i < 160; ++i) {
     std::string damaged = body;
     // Half of the damage goes to the cache tree, which is small.
     // Not the entry count (bytes 8-11): libgit2 sizes its path map from it before checking anything.
@@ -332,7 +361,7 @@ TEST_F(IndexEntriesTest, DamagedStructuresGiveLibgit2sResult)
     ASSERT_EQ(describe(direct), describe(libgit2)) << "case of " << c.size() << " bytes";
   }
   // Many damaged bytes (stat data, ids, padding) leave a readable index: the direct reader must have read some.
-  EXPECT_GT(direct_reads, 50);
+  EXPECT_GT(direct_reads, 30);
 }
 
 }  // namespace
