@@ -62,24 +62,23 @@ bool valid_component(std::string_view c)
 }
 
 // A path libgit2 stores exactly as these bytes: not empty, no NUL (libgit2 takes the path up to the first NUL),
-// every component valid.
+// every component valid (only those starting with '.', 'g' or 'G' can be invalid).
 bool valid_path(std::string_view path)
 {
-  if (path.empty()) {
+  if (path.empty() || std::memchr(path.data(), '\0', path.size()) != nullptr) {
     return false;
   }
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      if (!valid_component(path.substr(start, i - start))) {
-        return false;
-      }
-      start = i + 1;
-    } else if (path[i] == '\0') {
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = path.find('/', start);
+    const std::string_view c = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (!c.empty() && (c[0] == '.' || c[0] == 'g' || c[0] == 'G') && !valid_component(c)) {
       return false;
     }
+    if (slash == std::string_view::npos) {
+      return true;
+    }
+    start = slash + 1;
   }
-  return true;
 }
 
 // An ASCII decimal of 1 to 9 digits (optionally negative) at p[q..n); advances q.
