@@ -4,15 +4,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 
 #include "sources/git_util.hpp"
+#include "sources/index_entries.hpp"
 #include "sources/worktree_walk.hpp"
 
 namespace dsnguard::sources {
 
-bool under_prefix(const std::string& rel, const std::string& prefix)
+bool under_prefix(std::string_view rel, std::string_view prefix)
 {
   if (prefix.empty() || rel == prefix) {
     return true;
@@ -111,41 +113,81 @@ private:
   std::unordered_set<std::string_view> m_tracked_dirs;
 };
 
+using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
+
+// True unless core.ignorecase is known to be off: with it on, libgit2 sorts the index entries case-insensitively
+// (git_index_set_caps), an order the direct reader does not reproduce.
+bool ignores_case(git_repository* repo)
+{
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) != 0) {
+    return true;
+  }
+  const ConfigPtr config(raw);
+  int value = 0;
+  const int rc = git_config_get_bool(&value, config.get(), "core.ignorecase");
+  return rc == GIT_ENOTFOUND ? false : rc != 0 || value != 0;
+}
+
 }  // namespace
 
-core::Expected<FileList> list_git_worktree(const std::string& root, const std::string& prefix)
+core::Expected<FileList> list_git_worktree(const std::string& root, const std::string& prefix, IndexReader reader)
 {
   DSNGUARD_TRY_ASSIGN(auto repo, open_repository(root));
   FileList list;
 
-  git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo.get()) != 0) {
-    return git_fail("cannot read the index of '" + root + "'");
+  // The index git_repository_index() reads ($GIT_DIR/index; GIT_INDEX_FILE is not honoured here, as before),
+  // read directly when the reader takes it, else by libgit2 (which also gives the errors).
+  std::optional<IndexEntries> direct;
+  if (reader == IndexReader::automatic && !ignores_case(repo.get())) {
+    direct = IndexEntries::read(std::string(git_repository_path(repo.get())) + "index");
   }
-  const IndexPtr index(raw_index);
-  const std::size_t count = git_index_entrycount(index.get());
+  IndexPtr index;
+  if (!direct) {
+    git_index* raw_index = nullptr;
+    if (git_repository_index(&raw_index, repo.get()) != 0) {
+      return git_fail("cannot read the index of '" + root + "'");
+    }
+    index.reset(raw_index);
+  }
+  const std::size_t count = direct ? direct->entries().size() : git_index_entrycount(index.get());
   list.files.reserve(count);
   UntrackedWalk walker(repo.get(), root, list);
-  const char* last = nullptr;
+  std::string_view last;
+  bool first = true;
   for (std::size_t i = 0; i < count; ++i) {
-    const git_index_entry* e = git_index_get_byindex(index.get(), i);
+    std::string_view path;
+    std::uint32_t mode = 0;
+    bool skip_worktree = false;
+    if (direct) {
+      const IndexEntries::Entry& e = direct->entries()[i];
+      path = e.path;
+      mode = e.mode;
+      skip_worktree = e.skip_worktree();
+    } else {
+      const git_index_entry* e = git_index_get_byindex(index.get(), i);
+      path = e->path;
+      mode = e->mode;
+      skip_worktree = (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
+    }
     // Conflicted paths appear once per stage; the work tree holds one file.
-    if (last != nullptr && std::strcmp(last, e->path) == 0) {
+    if (!first && last == path) {
       continue;
     }
-    last = e->path;
-    walker.add_tracked(e->path);  // index entry paths live as long as `index`
-    if (!under_prefix(e->path, prefix)) {
+    first = false;
+    last = path;
+    walker.add_tracked(path);  // entry paths live as long as `direct` or `index`, beyond the walk
+    if (!under_prefix(path, prefix)) {
       continue;
     }
-    if ((e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
+    if (skip_worktree) {
       continue;  // sparse checkout: not in the work tree by design
     }
-    if (e->mode == GIT_FILEMODE_COMMIT) {
-      list.skipped.push_back({e->path, core::Skipped::Reason::submodule, "submodule is not entered"});
+    if (mode == GIT_FILEMODE_COMMIT) {
+      list.skipped.push_back({std::string(path), core::Skipped::Reason::submodule, "submodule is not entered"});
       continue;
     }
-    list.files.emplace_back(e->path);
+    list.files.emplace_back(path);
   }
 
   struct stat st {};

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -22,13 +23,18 @@ struct FileList {
 };
 
 // True when `rel` is `prefix` itself or lies under it ("" = everything).
-bool under_prefix(const std::string& rel, const std::string& prefix);
+bool under_prefix(std::string_view rel, std::string_view prefix);
+
+// How list_git_worktree reads the index: `automatic` reads the file directly (index_entries.hpp) and uses libgit2
+// when that reader declines; `libgit2` always uses git_repository_index() (tests compare the two).
+enum class IndexReader { automatic, libgit2 };
 
 // Tracked files (index, stage 0 or the first conflict stage) plus untracked, non-ignored files (libgit2 status)
 // of the repository whose work tree is `root`, limited to `prefix`. Gitlinks and nested repositories become
 // Skipped submodule; unreadable untracked directories Skipped unreadable. Error (git) when the index or status
-// cannot be read.
-core::Expected<FileList> list_git_worktree(const std::string& root, const std::string& prefix);
+// cannot be read. Both readers give the same result (files in index order, then the untracked walk).
+core::Expected<FileList> list_git_worktree(const std::string& root, const std::string& prefix,
+                                           IndexReader reader = IndexReader::automatic);
 
 // Every file under root/prefix without git, not descending into `.git` directories nor through symlinks.
 // FIFOs, sockets and devices become Skipped not_regular; unreadable directories Skipped unreadable.

@@ -317,6 +317,31 @@ TEST(WorktreeSource, SubmodulesAndNestedRepositoriesAreNotEntered)
   EXPECT_EQ(bytes_scanned(j), 16u + gitmodules);
 }
 
+// The index is read directly (sources/index_entries.hpp), but a damaged one still ends the scan with libgit2's
+// error, exit 3; a wrong trailing checksum alone is not checked (as git does not).
+TEST(WorktreeSource, DamagedIndexIsLibgit2sErrorButChecksumIsNotVerified)
+{
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), "a.txt", text_of(16));
+  write_file(dir.path(), "d/b.txt", text_of(32));
+  git_commit_all(dir.path(), "init");
+  const std::string index = read_file(dir / ".git/index");
+
+  write_file(dir.path(), ".git/index", index.substr(0, 60));  // inside the first entry
+  auto r = dsnguard({"scan", dir.path()});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot read the index of '" + dir.path() + "': invalid data in index - invalid entry"),
+            std::string::npos)
+      << r.err;
+
+  std::string flipped = index;
+  flipped.back() = static_cast<char>(flipped.back() ^ 1);
+  write_file(dir.path(), ".git/index", flipped);
+  const auto j = scan_json({dir.path()});
+  EXPECT_EQ(bytes_scanned(j), 16u + 32);
+}
+
 }  // namespace dsnguard::test
 
 namespace dsnguard::test {
