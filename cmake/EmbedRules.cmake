@@ -1,34 +1,17 @@
-# Writes OUT: a C++ file defining dsnguard::config::detail::builtin_rule_files(), one entry per rules/*.json, and
-# builtin_rule_files_for_scan(), the same files without each rule's "samples" (a scan never reads them; they are
-# ~45% of the JSON a pre-commit hook would parse at every start).
+# Writes OUT: a C++ file defining dsnguard::config::detail::builtin_rule_files(), one entry per rules/*.json, read by
+# config::builtin_rules() (the rule tests and the build-time generators; scans use the generated C++ rules).
 file(GLOB _files ${RULES_DIR}/*.json)
 list(SORT _files)
 set(_body "// Generated from rules/*.json by cmake/EmbedRules.cmake. Do not edit.\n")
 string(APPEND _body "#include <string_view>\n#include <utility>\n#include <vector>\n")
 string(APPEND _body "namespace dsnguard::config::detail {\n")
 set(_full "")
-set(_lean "")
 foreach(_f ${_files})
   get_filename_component(_name ${_f} NAME)
   file(READ ${_f} _content)
   string(APPEND _full "    {\"rules/${_name}\", R\"dsnguard_rule(${_content})dsnguard_rule\"},\n")
-  # Malformed JSON is left as is: parse_rules reports it (with the file name) at run time and in the tests.
-  set(_stripped "${_content}")
-  string(JSON _count ERROR_VARIABLE _error LENGTH "${_content}" rules)
-  if(NOT _error AND _count GREATER 0)
-    math(EXPR _last "${_count} - 1")
-    foreach(_i RANGE ${_last})
-      string(JSON _samples ERROR_VARIABLE _missing GET "${_stripped}" rules ${_i} samples)
-      if(NOT _missing)
-        string(JSON _stripped REMOVE "${_stripped}" rules ${_i} samples)
-      endif()
-    endforeach()
-  endif()
-  string(APPEND _lean "    {\"rules/${_name}\", R\"dsnguard_rule(${_stripped})dsnguard_rule\"},\n")
 endforeach()
 string(APPEND _body "std::vector<std::pair<std::string_view, std::string_view>> builtin_rule_files()\n{\n  return {\n")
-string(APPEND _body "${_full}  };\n}\n")
-string(APPEND _body "std::vector<std::pair<std::string_view, std::string_view>> builtin_rule_files_for_scan()\n{\n")
-string(APPEND _body "  return {\n${_lean}  };\n}\n}\n")
+string(APPEND _body "${_full}  };\n}\n}\n")
 file(WRITE ${OUT}.tmp "${_body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

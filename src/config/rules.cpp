@@ -10,11 +10,6 @@
 
 namespace dsnguard::config {
 
-namespace detail {
-std::vector<std::pair<std::string_view, std::string_view>> builtin_rule_files();           // generated
-std::vector<std::pair<std::string_view, std::string_view>> builtin_rule_files_for_scan();  // same, no samples
-}
-
 namespace {
 
 using core::ErrorCode;
@@ -187,37 +182,6 @@ core::Expected<std::vector<core::Rule>> parse_rules(std::string_view text, std::
     rules.push_back(std::move(rule));
   }
   return rules;
-}
-
-namespace {
-
-core::Expected<std::vector<core::Rule>> parse_builtin(const std::vector<std::pair<std::string_view, std::string_view>>& files)
-{
-  std::vector<core::Rule> all;
-  std::set<std::string> ids;
-  for (const auto& [name, text] : files) {
-    DSNGUARD_TRY_ASSIGN(auto rules, parse_rules(text, name));
-    for (auto& r : rules) {
-      if (!ids.insert(r.id).second) {
-        return fail(ErrorCode::config, std::string(name) + ": duplicate rule id '" + r.id + "'");
-      }
-      r.builtin = true;
-      all.push_back(std::move(r));
-    }
-  }
-  return all;
-}
-
-}  // namespace
-
-core::Expected<std::vector<core::Rule>> builtin_rules()
-{
-  return parse_builtin(detail::builtin_rule_files());
-}
-
-core::Expected<std::vector<core::Rule>> builtin_rules_for_scan()
-{
-  return parse_builtin(detail::builtin_rule_files_for_scan());
 }
 
 core::Expected<std::vector<core::Rule>> load_rules(const std::string& path)

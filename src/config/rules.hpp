@@ -11,10 +11,13 @@
 
 namespace dsnguard::config {
 
-// The default rules compiled into the binary from rules/*.json.
+// The default rules: rules/*.json embedded as text, parsed and checked like a user rule file (samples included).
+// For the rule tests and the build-time generators; the executable does not link it.
 core::Expected<std::vector<core::Rule>> builtin_rules();
-// The same rules without their samples (positives/negatives stay empty): what a scan needs, parsed in about half
-// the time (start-up of the pre-commit hook, issue 3).
+// The same rules without their samples (positives/negatives stay empty): what a scan needs. Built from C++
+// literals that dsnguard_rulegen (gen/rulegen.cpp) writes at build time from builtin_rules(), so a start parses
+// no JSON (start-up of the pre-commit hook and of every scan). Each call returns a fresh vector; never fails
+// (a broken built-in rule fails the build), the Expected is kept for callers.
 core::Expected<std::vector<core::Rule>> builtin_rules_for_scan();
 // Parses one rule file's JSON text. `source_name` is used in errors ("rules/postgres.json: rule 'x': ...").
 // Error (config) on malformed JSON, unknown keys, missing id/pattern, bad enum values, duplicate ids.
