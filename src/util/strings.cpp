@@ -176,4 +176,20 @@ double entropy(std::string_view s)
   return h;
 }
 
+std::string c_string_literal(std::string_view bytes)
+{
+  std::string out = "\"";
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c <= 0x7e && c != '\\' && c != '"' && c != '?') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace dsnguard::util

@@ -17,6 +17,10 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 std::string printable(std::string_view s);
 // Escapes `s` for JSON string content (used only where nlohmann is not available).
 std::string json_escape(std::string_view s);
+// A C++ string literal (with its quotes) holding exactly `bytes`, for generated sources: printable ASCII as it is
+// except \ " and ? (trigraphs), every other byte as a three-digit octal escape (so it cannot swallow the
+// characters after it).
+std::string c_string_literal(std::string_view bytes);
 // Shannon entropy in bits per byte.
 double entropy(std::string_view s);
 

@@ -22,14 +22,6 @@ std::string url_with(const std::string& password)
   return "postgres://app:" + password + "@db.prod.internal:5432/app";
 }
 
-std::string trim(std::string s)
-{
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-    s.pop_back();
-  }
-  return s;
-}
-
 struct Scan {
   int exit_code = -1;
   json report;
@@ -325,7 +317,7 @@ TEST(HistoryScan, MissingObjectIsReportedByIdAndTheRestIsScanned)
   write_file(dir.path(), "gone.txt", "this blob will be deleted\n");
   write_file(dir.path(), "db.py", "URL = '" + url_with("StillScannedPw8810") + "'\n");
   git_commit_all(dir.path(), "two files");
-  const std::string id = trim(git(dir.path(), {"rev-parse", "HEAD:gone.txt"}));
+  const std::string id = trim_newlines(git(dir.path(), {"rev-parse", "HEAD:gone.txt"}));
   const std::string loose = dir / (".git/objects/" + id.substr(0, 2) + "/" + id.substr(2));
   ASSERT_TRUE(std::filesystem::exists(loose));
   std::filesystem::remove(loose);

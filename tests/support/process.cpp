@@ -230,6 +230,14 @@ void write_file(const std::string& dir, const std::string& relative, const std::
   f << content;
 }
 
+std::string trim_newlines(std::string s)
+{
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+    s.pop_back();
+  }
+  return s;
+}
+
 std::string read_file(const std::string& path)
 {
   std::ifstream f(path, std::ios::binary);

@@ -47,6 +47,8 @@ std::string git(const std::string& dir, const std::vector<std::string>& args, co
 // Writes `content` to dir/relative, creating parent directories.
 void write_file(const std::string& dir, const std::string& relative, const std::string& content);
 std::string read_file(const std::string& path);
+// `s` without its trailing newlines (a command's one-line output).
+std::string trim_newlines(std::string s);
 // A new repository in `dir` (git init -b main), with identity configured.
 void git_init(const std::string& dir);
 // git add -A && git commit -m message; returns the new commit id.

@@ -2,7 +2,6 @@
 // broken built-in rule fails the build with the same message a user rule file would get, and writes them as C++
 // code defining config::builtin_rules_for_scan(): a scan then copies its rules from a constant table instead of
 // parsing JSON at every start. Samples are left out (a scan never reads them). Usage: dsnguard_rulegen OUT.cpp
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "config/rules.hpp"
+#include "util/strings.hpp"
 
 namespace {
 
@@ -42,18 +42,7 @@ std::string literal(std::string_view bytes)
       }
     }
   }
-  std::string out = "\"";
-  for (const char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c <= 0x7e && c != '\\' && c != '"' && c != '?') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\%03o", c);
-      out += buf;
-    }
-  }
-  return out + "\"sv";
+  return dsnguard::util::c_string_literal(bytes) + "sv";
 }
 
 std::string list(const std::vector<std::string>& items)

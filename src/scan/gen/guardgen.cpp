@@ -1,34 +1,13 @@
 // Build-time tool: derives the RegexGuard of every built-in rule (RE2's FilteredRE2 compiles each pattern a second
 // time, which at every start cost about as much as compiling the rules themselves) and writes them as a C++
 // source defining scan::detail::builtin_guard(). Usage: dsnguard_guardgen OUT.cpp
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
 
 #include "config/rules.hpp"
 #include "scan/regex_guard.hpp"
-
-namespace {
-
-// A C++ string literal holding exactly `bytes` (octal escapes cannot swallow the characters after them).
-std::string literal(const std::string& bytes)
-{
-  std::string out = "\"";
-  for (const char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\%03o", c);
-      out += buf;
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
+#include "util/strings.hpp"
 
 int main(int argc, char** argv)
 {
@@ -53,9 +32,9 @@ int main(int argc, char** argv)
     }
     const auto guard = dsnguard::scan::RegexGuard::derive(rule.pattern, dsnguard::scan::rule_regex_options(rule.pattern),
                                                          rule.keywords);
-    out << "    // " << rule.id << "\n    {" << literal(rule.pattern) << ", {";
+    out << "    // " << rule.id << "\n    {" << dsnguard::util::c_string_literal(rule.pattern) << ", {";
     for (const auto& l : guard.literals()) {
-      out << literal(l) << ", ";
+      out << dsnguard::util::c_string_literal(l) << ", ";
     }
     out << "}},\n";
   }

@@ -9,14 +9,6 @@
 namespace dsnguard::sources {
 namespace {
 
-std::string trim(std::string s)
-{
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-    s.pop_back();
-  }
-  return s;
-}
-
 std::string hex(const git_oid& id)
 {
   return oid_hex(id);
@@ -36,7 +28,7 @@ protected:
     test::git_commit_all(m_dir.path(), "init");
   }
   std::string index_path() const { return m_dir.path() + "/.git/index"; }
-  std::string rev(const std::string& spec) const { return trim(test::git(m_dir.path(), {"rev-parse", spec})); }
+  std::string rev(const std::string& spec) const { return test::trim_newlines(test::git(m_dir.path(), {"rev-parse", spec})); }
 
   test::TempDir m_dir;
 };
@@ -98,7 +90,7 @@ TEST_F(CacheTreeTest, StagingInvalidatesOnlyTheChangedPath)
 
 TEST_F(CacheTreeTest, ConflictsAreSeen)
 {
-  const std::string blob = trim(test::git(m_dir.path(), {"rev-parse", "HEAD:e.txt"}));
+  const std::string blob = test::trim_newlines(test::git(m_dir.path(), {"rev-parse", "HEAD:e.txt"}));
   test::RunOptions stdin_info;
   stdin_info.stdin_data = "100644 " + blob + " 2\tm.txt\n100644 " + blob + " 3\tm.txt\n";
   test::git(m_dir.path(), {"update-index", "--index-info"}, stdin_info);

@@ -14,14 +14,6 @@
 namespace dsnguard::sources {
 namespace {
 
-std::string trim(std::string s)
-{
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-    s.pop_back();
-  }
-  return s;
-}
-
 std::string describe(const core::Expected<FileList>& list)
 {
   if (!list) {
@@ -131,7 +123,7 @@ TEST_F(IndexEntriesTest, PlainRepositoryIsReadDirectlyAndMatchesGitAndLibgit2)
 
 TEST_F(IndexEntriesTest, PathsOf4095BytesAndLongerUseTheNul)
 {
-  const std::string blob = trim(test::git(dir(), {"hash-object", "-w", "a.txt"}));
+  const std::string blob = test::trim_newlines(test::git(dir(), {"hash-object", "-w", "a.txt"}));
   // Index entries need no file: names of 4094, 4095 (the flags' 0xfff) and 5000 bytes.
   for (const std::size_t length : {4094u, 4095u, 5000u}) {
     std::string path;
@@ -192,7 +184,7 @@ TEST_F(IndexEntriesTest, SkipWorktreeAndIntentToAddNeedVersion3)
 
 TEST_F(IndexEntriesTest, GitlinkIsSkippedAsSubmodule)
 {
-  const std::string head = trim(test::git(dir(), {"rev-parse", "HEAD"}));
+  const std::string head = test::trim_newlines(test::git(dir(), {"rev-parse", "HEAD"}));
   test::git(dir(), {"update-index", "--add", "--cacheinfo", "160000," + head + ",dir/sub"});
   ASSERT_TRUE(direct_ok());
   expect_same_listing();
