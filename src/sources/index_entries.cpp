@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "sources/pack_format.hpp"
+#include "util/strings.hpp"
 
 namespace dsnguard::sources {
 
@@ -28,20 +29,6 @@ std::uint16_t be16(const unsigned char* p)
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }
 
-bool starts_with_icase(std::string_view s, std::string_view prefix)
-{
-  if (s.size() < prefix.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-    if (c != prefix[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // False for a path component libgit2 rejects when it reads an index (traversal, ".git" and the NTFS forms it
 // checks on every platform: ".git" or "GIT~1" followed by nothing, '\\', ':' or only spaces and dots). Declines a
 // little more than that (any such name followed by a space or dot) to stay simple.
@@ -51,7 +38,7 @@ bool valid_component(std::string_view c)
     return false;
   }
   for (const std::string_view reserved : {std::string_view(".git"), std::string_view("git~1")}) {
-    if (starts_with_icase(c, reserved)) {
+    if (util::starts_with_icase(c, reserved)) {
       const std::string_view rest = c.substr(reserved.size());
       if (rest.empty() || rest[0] == '\\' || rest[0] == ':' || rest[0] == ' ' || rest[0] == '.') {
         return false;
