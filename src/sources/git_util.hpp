@@ -35,6 +35,7 @@ template <typename T, void (*Free)(T*)> struct GitDeleter {
 
 using RepoPtr = std::unique_ptr<git_repository, GitDeleter<git_repository, git_repository_free>>;
 using IndexPtr = std::unique_ptr<git_index, GitDeleter<git_index, git_index_free>>;
+using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
 using StatusListPtr = std::unique_ptr<git_status_list, GitDeleter<git_status_list, git_status_list_free>>;
 using OdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
 using OdbObjectPtr = std::unique_ptr<git_odb_object, GitDeleter<git_odb_object, git_odb_object_free>>;

@@ -21,11 +21,6 @@ struct LibGit2Scope {
   LibGit2Scope& operator=(const LibGit2Scope&) = delete;
 };
 
-struct ConfigDeleter {
-  void operator()(git_config* c) const { git_config_free(c); }
-};
-using ConfigPtr = std::unique_ptr<git_config, ConfigDeleter>;
-
 std::string last_error()
 {
   const git_error* e = git_error_last();

@@ -26,8 +26,6 @@ using core::fail;
 
 namespace {
 
-using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
-
 // Walks `root` depth-first, yielding regular files (repo-relative, '/'-separated). `enter(dir)` decides whether a
 // directory is descended into. Never follows symlinks; ".git" is never entered.
 template <typename Enter>

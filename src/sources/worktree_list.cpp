@@ -113,8 +113,6 @@ private:
   std::unordered_set<std::string_view> m_tracked_dirs;
 };
 
-using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
-
 // True unless core.ignorecase is known to be off: with it on, libgit2 sorts the index entries case-insensitively
 // (git_index_set_caps), an order the direct reader does not reproduce.
 bool ignores_case(git_repository* repo)
