@@ -35,7 +35,7 @@ bool has_escape(std::string_view raw)
   return false;
 }
 
-// The k-th (k >= 1) newline in [from, ceiling), or k_npos: one pass over 16-byte blocks instead of a memchr() call
+// The k-th (k >= 1) newline in [from, ceiling), or k_npos (WindowCursor's k_none): one pass over 16-byte blocks instead of a memchr() call
 // per line (a multi-line window spans 41 lines of ~40 bytes).
 constexpr std::size_t k_npos = static_cast<std::size_t>(-1);
 
@@ -149,6 +149,7 @@ WindowCursor::WindowCursor(std::string_view bytes, std::size_t extra_lines, std:
 
 std::pair<std::size_t, std::size_t> WindowCursor::around(std::size_t offset)
 {
+  static_assert(k_npos == k_none, "nth_newline's 'none' is the cursor's");
   const std::size_t size = m_bytes.size();
   const char* data = m_bytes.data();
   const std::size_t floor = offset > m_back ? offset - m_back : 0;

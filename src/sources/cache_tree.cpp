@@ -21,11 +21,6 @@ constexpr std::size_t k_header = 12;
 constexpr std::size_t k_checksum = 20;
 constexpr std::size_t k_fixed = 62;  // stat data, mode, ids, object id, flags
 
-std::uint16_t be16(const unsigned char* p)
-{
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
 // Parses an ASCII decimal (optionally negative) at p[q..end); advances q. False when there are no digits.
 bool parse_number(const unsigned char* p, std::size_t& q, std::size_t end, std::int64_t& out)
 {

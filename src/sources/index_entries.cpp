@@ -24,11 +24,6 @@ constexpr std::size_t k_long_entry = 64;      // ... and the extended flags
 constexpr std::uint16_t k_extended = 0x4000;  // flags: the extended flags word follows
 constexpr std::size_t k_max_file = std::size_t{1} << 30;  // larger: leave it to libgit2
 
-std::uint16_t be16(const unsigned char* p)
-{
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
 // False for a path component libgit2 rejects when it reads an index (traversal, ".git" and the NTFS forms it
 // checks on every platform: ".git" or "GIT~1" followed by nothing, '\\', ':' or only spaces and dots). Declines a
 // little more than that (any such name followed by a space or dot) to stay simple.

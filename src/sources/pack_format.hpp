@@ -7,6 +7,12 @@
 
 namespace dsnguard::sources {
 
+// A big-endian 16-bit word.
+inline std::uint16_t be16(const unsigned char* p)
+{
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+
 // A big-endian 32-bit word.
 inline std::uint32_t be32(const unsigned char* p)
 {
