@@ -358,12 +358,13 @@ bool is_weak_password(std::string_view password, std::string_view user)
   while (!base.empty() && (is_digit(base.back()) || base.back() == '!' || base.back() == '@' || base.back() == '#')) {
     base.pop_back();
   }
-  static constexpr std::array<std::string_view, 52> k_weak = {
+  static constexpr std::array<std::string_view, 53> k_weak = {
       "postgres", "postgresql", "pgsql", "pg", "root", "admin", "administrator", "password", "passw0rd", "p@ssw0rd",
       "p@ssword", "pass", "secret", "s3cret", "s3cr3t", "qwerty", "test", "testing", "testpass", "testpassword",
       "tester", "dev", "devpass", "devpassword", "development", "guest", "user", "mysql", "mariadb", "mongo",
       "mongodb", "redis", "rabbitmq", "rabbit", "sa", "oracle", "tiger", "changeit", "letmein", "default", "toor",
-      "local", "localdev", "docker", "app", "demo", "welcome", "pgpass", "supersecret", "abc", "abcdef", "qwertyuiop"};
+      "local", "localdev", "docker", "app", "demo", "welcome", "pgpass", "supersecret", "abc", "abcdef", "qwertyuiop",
+      "masterkey"};  // Firebird / InterBase SYSDBA default
   return std::find(k_weak.begin(), k_weak.end(), base) != k_weak.end()
          || std::find(k_weak.begin(), k_weak.end(), l) != k_weak.end() || base.empty();
 }

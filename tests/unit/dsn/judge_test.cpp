@@ -244,6 +244,15 @@ TEST(Judge, KnownSamplesAreLowNotDropped)
   EXPECT_FALSE(is_known_sample(*parse_uri("mysql://scott:lion@db/foo")));
 }
 
+TEST(Judge, VendorDefaultPasswordsAreWeak)
+{
+  // Firebird's SYSDBA default: low on a local host (SQLAlchemy's old setup.cfg), still high on a remote one.
+  EXPECT_EQ(judge_uri("firebird://sysdba:masterkey@localhost//tmp/test.fdb", "setup.cfg").confidence,
+            Confidence::low);
+  EXPECT_EQ(judge_uri("firebird://sysdba:masterkey@fb.acme-corp.net//data/app.fdb", "app/db.py").confidence,
+            Confidence::high);
+}
+
 TEST(Judge, LowTrustPathsLowerOneStepButNeverDrop)
 {
   const char* uri = "postgres://app:Xk29fLq7Wm@db.acme.io/app";
