@@ -132,7 +132,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
     complete = collect(**source, hsink, err);
     hsink.take(history);
     if (complete) {
-      attach_provenance(history, **source);
+      attach_provenance(history, **source, o.min_confidence);
     }
   }
   // 2. Working tree (tracked + untracked, not ignored): what HEAD does not have yet.

@@ -27,7 +27,7 @@ std::string group_key(const core::Finding& f)
 
 }  // namespace
 
-void attach_provenance(core::Report& report, sources::HistorySource& source)
+void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence)
 {
   report.summary.commits = source.commits();
   report.summary.blobs = source.blobs();
@@ -61,13 +61,17 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
       return std::tie(a.location.path, a.location.commit, a.location.line, a.location.column, a.rule_id)
              < std::tie(b.location.path, b.location.commit, b.location.line, b.location.column, b.rule_id);
     });
+    const bool reported = std::any_of(g.begin(), g.end(), [&](const core::Finding& f) {
+      return f.confidence >= min_confidence;
+    });
+    const auto detail = reported ? sources::HistorySource::Detail::full : sources::HistorySource::Detail::dated;
     std::vector<core::Occurrence> occ;
     std::set<std::pair<std::string, std::string>> seen;  // (path, blob)
     std::size_t oldest_finding = 0;
     std::int64_t oldest_time = INT64_MAX;
     for (std::size_t i = 0; i < g.size(); ++i) {
       const auto& f = g[i];
-      for (auto& o : source.occurrences(f.location.path, f.location.commit)) {
+      for (auto& o : source.occurrences(f.location.path, f.location.commit, detail)) {
         // An env-file finding is about its path: other paths of the same blob are not that file.
         if (f.kind == core::FindingKind::env_file && o.path != f.location.path) {
           continue;
@@ -87,6 +91,11 @@ void attach_provenance(core::Report& report, sources::HistorySource& source)
       return std::tie(a.time, a.sequence, a.path, a.blob) < std::tie(b.time, b.sequence, b.path, b.blob);
     });
     core::Finding kept = std::move(g[oldest_finding]);
+    // The credential is as exposed as its most trusted sighting: an older copy in a test file must not hide
+    // (or downgrade) the same secret in application code.
+    for (const auto& f : g) {
+      kept.confidence = std::max(kept.confidence, f.confidence);
+    }
     if (!occ.empty() && occ.front().path == kept.location.path) {
       kept.location.commit = occ.front().commit;
     }

@@ -12,9 +12,12 @@ namespace dsnguard::app {
 // findings, which carry no secret, by rule id and path) into one finding whose occurrences list every (path,
 // blob) where it was seen, oldest first, each with the commit that introduced it, author, time, refs that
 // still reach it and whether HEAD still has it. The kept finding is the one from the oldest occurrence and its
-// location.commit is that introducing commit. Env-file findings get attribute "path_at_head" = "true"/"false".
+// location.commit is that introducing commit; its confidence is the highest of the group's findings. Env-file findings get attribute "path_at_head" = "true"/"false".
 // Also sets summary.commits, summary.blobs and, for a shallow clone, summary.partial_history (exit 3 only when
 // nothing was found, see exit_code_for).
-void attach_provenance(core::Report& report, sources::HistorySource& source);
+// A group whose findings are all below `min_confidence` (finalize_findings drops it) keeps the same finding, but
+// its occurrences are only dated (no refs, no at_head): that is what most of the cost was on real histories,
+// where test fixtures repeat the same weak password across thousands of blobs.
+void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence);
 
 }  // namespace dsnguard::app

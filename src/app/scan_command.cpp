@@ -106,7 +106,7 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   report.rules = engine->rules();
   sink.take(report);
   if (walked && source->history != nullptr) {
-    attach_provenance(report, *source->history);
+    attach_provenance(report, *source->history, options.min_confidence);
   }
   if (!walked) {
     // The walk stopped early: report what was found, then fail as incomplete.

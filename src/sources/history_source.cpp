@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <unordered_map>
+#include <utility>
 
 #include "sources/blob_reader.hpp"
 #include "sources/history_index.hpp"
@@ -117,7 +119,8 @@ public:
   bool shallow() const override { return m_shallow; }
   bool partial() const override { return m_partial || m_shallow; }
 
-  std::vector<core::Occurrence> occurrences(const std::string& path, const std::string& commit) override
+  std::vector<core::Occurrence> occurrences(const std::string& path, const std::string& commit,
+                                            Detail detail) override
   {
     std::vector<core::Occurrence> out;
     const long blob = m_index.find(path, commit, m_graph);
@@ -134,15 +137,13 @@ public:
       o.blob = oid_hex(m_index.blobs()[place.blob].id);
       o.commit = oid_hex(m_graph.ids[place.commit]);
       o.sequence = pi;
-      git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, m_repo.get(), &m_graph.ids[place.commit]) == 0) {
-        const CommitPtr c(raw);
-        const git_signature* a = git_commit_author(c.get());
-        o.author = std::string(a->name) + " <" + a->email + ">";
-        o.time = a->when.time;
+      const auto& [author, time] = author_of(place.commit);
+      o.author = author;
+      o.time = time;
+      if (detail == Detail::full) {
+        o.refs = refs_reaching(place.commit);
+        o.at_head = head_blob(o.path) == o.blob;
       }
-      o.refs = refs_reaching(place.commit);
-      o.at_head = head_blob(o.path) == o.blob;
       out.push_back(std::move(o));
     }
     return out;
@@ -161,6 +162,19 @@ private:
       m_repo.reset(raw);
     }
     return true;
+  }
+
+  // "Name <email>" and time of the author of commit `c` (empty and 0 when the commit cannot be read).
+  const std::pair<std::string, std::int64_t>& author_of(std::uint32_t c)
+  {
+    auto [it, added] = m_authors.try_emplace(c);
+    git_commit* raw = nullptr;
+    if (added && git_commit_lookup(&raw, m_repo.get(), &m_graph.ids[c]) == 0) {
+      const CommitPtr commit(raw);
+      const git_signature* a = git_commit_author(commit.get());
+      it->second = {std::string(a->name) + " <" + a->email + ">", a->when.time};
+    }
+    return it->second;
   }
 
   // Hex id of the blob at `path` in HEAD's tree, "" when absent (or HEAD unborn).
@@ -241,6 +255,7 @@ private:
   std::size_t m_reach_words = 0;
   std::vector<std::uint64_t> m_reach;  // per commit: bitset over m_reach_tips
   std::unordered_map<std::uint32_t, std::vector<std::string>> m_reach_cache;
+  std::unordered_map<std::uint32_t, std::pair<std::string, std::int64_t>> m_authors;  // commit index -> author_of
 };
 
 }  // namespace

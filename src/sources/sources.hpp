@@ -78,7 +78,11 @@ public:
   // with the first commit (history order: parents before children) that had it there, that commit's author and
   // time, the refs that reach that commit, and whether the path holds that blob at HEAD. Oldest first. Empty
   // when unknown (e.g. unreachable blobs). Valid after for_each, single-threaded.
-  virtual std::vector<core::Occurrence> occurrences(const std::string& path, const std::string& commit) = 0;
+  // Detail::dated fills everything but refs and at_head: enough to find the oldest occurrence of a finding that
+  // will not be reported, without the ref names that make up most of a full answer.
+  enum class Detail { full, dated };
+  virtual std::vector<core::Occurrence> occurrences(const std::string& path, const std::string& commit,
+                                                    Detail detail = Detail::full) = 0;
   // True when HEAD's tree has an entry at `path`.
   virtual bool path_at_head(const std::string& path) = 0;
 };
