@@ -65,6 +65,10 @@ struct Options {
   // Hooks (issue 6)
   bool hook_pre_push = false;
   bool force = false;
+
+  // Process
+  bool exit_after = false;  // set by the CLI: the process ends with this command, so the compiled rules are left
+                            // to the OS at exit instead of being freed (~1 ms of RE2 frees per run)
 };
 
 }  // namespace dsnguard::app

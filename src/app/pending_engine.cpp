@@ -1,11 +1,14 @@
 #include "app/pending_engine.hpp"
 
+#include <vector>
+
 #include "app/pipeline.hpp"
 
 namespace dsnguard::app {
 
 PendingEngine::PendingEngine(const Options& options, bool prepare)
-    : m_thread([this, &options, prepare] {
+    : m_exit_after(options.exit_after),
+      m_thread([this, &options, prepare] {
         m_engine.emplace(load_engine(options));
         m_loaded.count_down();
         if (prepare && *m_engine) {
@@ -19,6 +22,12 @@ PendingEngine::~PendingEngine()
 {
   stop_preparing();
   m_thread.join();
+  if (m_exit_after && m_engine && *m_engine) {
+    // The process is about to exit: keep one reference so that RE2's programs and DFA caches are not freed one by
+    // one now. Reachable from a static, so leak checkers do not count it.
+    static auto* const kept = new std::vector<scan::Engine>();
+    kept->push_back(**m_engine);
+  }
 }
 
 const core::Expected<scan::Engine>& PendingEngine::get()

@@ -31,6 +31,7 @@ public:
   void stop_preparing() { m_stop.store(true, std::memory_order_relaxed); }
 
 private:
+  const bool m_exit_after;
   std::optional<core::Expected<scan::Engine>> m_engine;
   std::latch m_loaded{1};
   std::atomic<bool> m_stop{false};

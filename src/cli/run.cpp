@@ -26,6 +26,7 @@ int run(int argc, char** argv)
     std::cout << version_text();
     return app::k_exit_clean;
   }
+  options->exit_after = true;
   return app::run(*options, std::cout, std::cerr);
 }
 
