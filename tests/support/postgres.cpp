@@ -426,6 +426,35 @@ SilentListener::~SilentListener()
   ::close(m_fd);
 }
 
+ClosingListener::ClosingListener()
+{
+  m_fd = bind_loopback(m_port);
+  if (::listen(m_fd, 16) != 0 || ::pipe2(m_stop_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("listen failed");
+  }
+  m_thread = std::thread([this] {
+    for (;;) {
+      pollfd fds[2] = {{m_fd, POLLIN, 0}, {m_stop_pipe[0], POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0 || fds[1].revents != 0) {
+        return;
+      }
+      if (const int c = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC); c >= 0) {
+        ::close(c);
+      }
+    }
+  });
+}
+
+ClosingListener::~ClosingListener()
+{
+  const char x = 'x';
+  [[maybe_unused]] const auto w = ::write(m_stop_pipe[1], &x, 1);
+  m_thread.join();
+  ::close(m_fd);
+  ::close(m_stop_pipe[0]);
+  ::close(m_stop_pipe[1]);
+}
+
 ScriptedServer::ScriptedServer(std::string sqlstate, std::string message)
   : m_sqlstate(std::move(sqlstate)), m_message(std::move(message))
 {

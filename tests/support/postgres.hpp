@@ -109,6 +109,23 @@ private:
   int m_port = 0;
 };
 
+// A loopback listener that accepts every connection and closes it at once: the client sees end-of-file right
+// after connecting (e.g. in the middle of a TLS or SSH handshake). Serves connections until destroyed.
+class ClosingListener {
+public:
+  ClosingListener();
+  ~ClosingListener();
+  ClosingListener(const ClosingListener&) = delete;
+  ClosingListener& operator=(const ClosingListener&) = delete;
+  int port() const { return m_port; }
+
+private:
+  int m_fd = -1;
+  int m_port = 0;
+  int m_stop_pipe[2] = {-1, -1};
+  std::thread m_thread;
+};
+
 // A loopback server speaking just enough of the PostgreSQL protocol: answers 'N' to SSL/GSS requests, reads
 // the startup packet, then either sends an ErrorResponse (severity FATAL, the given SQLSTATE and message) or,
 // with an empty sqlstate, closes the connection without a word. Serves connections until destroyed.
