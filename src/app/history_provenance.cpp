@@ -1,9 +1,11 @@
 #include "app/history_provenance.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
+#include <string>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "core/fingerprint.hpp"
 
@@ -25,6 +27,12 @@ std::string group_key(const core::Finding& f)
   return key;
 }
 
+// History order of occurrences: oldest first; equal times by place in history, then path and blob.
+bool older(const core::Occurrence& a, const core::Occurrence& b)
+{
+  return std::tie(a.time, a.sequence, a.path, a.blob) < std::tie(b.time, b.sequence, b.path, b.blob);
+}
+
 }  // namespace
 
 void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence)
@@ -37,74 +45,88 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
     report.summary.partial_history = true;
   }
 
-  std::map<std::string, std::vector<core::Finding>> groups;
-  std::vector<std::string> order;
-  std::vector<core::Finding> others;
-  for (auto& f : report.findings) {
+  // Groups as lists of indices into report.findings: a Finding is large, and sorting or regrouping moves it.
+  std::unordered_map<std::string, std::size_t> group_of;
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<core::Finding> out;
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    auto& f = report.findings[i];
     if (f.kind == core::FindingKind::lint) {
-      others.push_back(std::move(f));
+      out.push_back(std::move(f));
       continue;
     }
-    auto key = group_key(f);
-    auto& g = groups[key];
-    if (g.empty()) {
-      order.push_back(key);
+    const auto [it, added] = group_of.try_emplace(group_key(f), groups.size());
+    if (added) {
+      groups.emplace_back();
     }
-    g.push_back(std::move(f));
+    groups[it->second].push_back(i);
   }
-  report.findings = std::move(others);
-  for (const auto& key : order) {
-    auto& g = groups[key];
+  for (auto& g : groups) {
     // Findings arrive in whatever order the reader threads finished: sort them so that the line kept for each
     // occurrence and the finding kept for the group do not depend on it.
-    std::sort(g.begin(), g.end(), [](const core::Finding& a, const core::Finding& b) {
+    std::sort(g.begin(), g.end(), [&](std::size_t x, std::size_t y) {
+      const auto& a = report.findings[x];
+      const auto& b = report.findings[y];
       return std::tie(a.location.path, a.location.commit, a.location.line, a.location.column, a.rule_id)
              < std::tie(b.location.path, b.location.commit, b.location.line, b.location.column, b.rule_id);
     });
-    const bool reported = std::any_of(g.begin(), g.end(), [&](const core::Finding& f) {
-      return f.confidence >= min_confidence;
+    const bool reported = std::any_of(g.begin(), g.end(), [&](std::size_t i) {
+      return report.findings[i].confidence >= min_confidence;
     });
     const auto detail = reported ? sources::HistorySource::Detail::full : sources::HistorySource::Detail::dated;
-    std::vector<core::Occurrence> occ;
-    std::set<std::pair<std::string, std::string>> seen;  // (path, blob)
+    std::vector<core::Occurrence> occ;  // reported groups only
+    std::unordered_set<std::string> seen;  // path NUL blob
+    const core::Occurrence* first = nullptr;  // oldest (time, sequence, path, blob) so far, in `occ` or `dated`
+    core::Occurrence dated;                   // unreported groups: only the oldest is kept
     std::size_t oldest_finding = 0;
     std::int64_t oldest_time = INT64_MAX;
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      const auto& f = g[i];
+    for (std::size_t k = 0; k < g.size(); ++k) {
+      const auto& f = report.findings[g[k]];
       for (auto& o : source.occurrences(f.location.path, f.location.commit, detail)) {
         // An env-file finding is about its path: other paths of the same blob are not that file.
         if (f.kind == core::FindingKind::env_file && o.path != f.location.path) {
           continue;
         }
-        if (!seen.insert({o.path, o.blob}).second) {
+        if (o.time < oldest_time) {
+          oldest_time = o.time;
+          oldest_finding = k;
+        }
+        if (!reported) {
+          // The group is dropped by --min-confidence: which finding it keeps and that finding's introducing commit
+          // still count (the baseline gate matches fingerprints), its list of occurrences does not.
+          if (first == nullptr || older(o, dated)) {
+            dated = std::move(o);
+            first = &dated;
+          }
+          continue;
+        }
+        if (!seen.insert(o.path + '\0' + o.blob).second) {
           continue;
         }
         o.line = f.location.line;
-        if (o.time < oldest_time) {
-          oldest_time = o.time;
-          oldest_finding = i;
-        }
         occ.push_back(std::move(o));
       }
     }
-    std::sort(occ.begin(), occ.end(), [](const core::Occurrence& a, const core::Occurrence& b) {
-      return std::tie(a.time, a.sequence, a.path, a.blob) < std::tie(b.time, b.sequence, b.path, b.blob);
-    });
-    core::Finding kept = std::move(g[oldest_finding]);
+    std::sort(occ.begin(), occ.end(), older);
+    if (!occ.empty()) {
+      first = &occ.front();
+    }
+    core::Finding kept = std::move(report.findings[g[oldest_finding]]);
     // The credential is as exposed as its most trusted sighting: an older copy in a test file must not hide
     // (or downgrade) the same secret in application code.
-    for (const auto& f : g) {
-      kept.confidence = std::max(kept.confidence, f.confidence);
+    for (const std::size_t i : g) {
+      kept.confidence = std::max(kept.confidence, report.findings[i].confidence);
     }
-    if (!occ.empty() && occ.front().path == kept.location.path) {
-      kept.location.commit = occ.front().commit;
+    if (first != nullptr && first->path == kept.location.path) {
+      kept.location.commit = first->commit;
     }
     if (kept.kind == core::FindingKind::env_file) {
       kept.attributes.emplace_back("path_at_head", source.path_at_head(kept.location.path) ? "true" : "false");
     }
     kept.occurrences = std::move(occ);
-    report.findings.push_back(std::move(kept));
+    out.push_back(std::move(kept));
   }
+  report.findings = std::move(out);
 }
 
 }  // namespace dsnguard::app

@@ -15,8 +15,9 @@ namespace dsnguard::app {
 // location.commit is that introducing commit; its confidence is the highest of the group's findings. Env-file findings get attribute "path_at_head" = "true"/"false".
 // Also sets summary.commits, summary.blobs and, for a shallow clone, summary.partial_history (exit 3 only when
 // nothing was found, see exit_code_for).
-// A group whose findings are all below `min_confidence` (finalize_findings drops it) keeps the same finding, but
-// its occurrences are only dated (no refs, no at_head): that is what most of the cost was on real histories,
+// A group whose findings are all below `min_confidence` (finalize_findings drops it) keeps the same finding and
+// introducing commit (the baseline gate still matches its fingerprint) but no list of occurrences, and its
+// occurrences are asked for only dated (no refs, no HEAD lookup): that was most of the cost on real histories,
 // where test fixtures repeat the same weak password across thousands of blobs.
 void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence);
 

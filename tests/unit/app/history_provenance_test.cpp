@@ -117,7 +117,7 @@ TEST(HistoryProvenance, GroupsBelowTheThresholdGetDatedOccurrencesAndTheSameKept
     EXPECT_EQ(detail, Detail::full) << path;
   }
 
-  // The same findings are kept, with the same oldest occurrence first, whatever the detail.
+  // The same findings are kept, with the same introducing commit, whatever the detail.
   ASSERT_EQ(medium.findings.size(), 2u);
   ASSERT_EQ(low.findings.size(), 2u);
   for (std::size_t i = 0; i < medium.findings.size(); ++i) {
@@ -126,14 +126,14 @@ TEST(HistoryProvenance, GroupsBelowTheThresholdGetDatedOccurrencesAndTheSameKept
     EXPECT_EQ(m.location.path, l.location.path);
     EXPECT_EQ(m.location.commit, l.location.commit);
     EXPECT_EQ(m.confidence, l.confidence);
-    ASSERT_EQ(m.occurrences.size(), l.occurrences.size());
-    for (std::size_t k = 0; k < m.occurrences.size(); ++k) {
-      EXPECT_EQ(m.occurrences[k].path, l.occurrences[k].path);
-      EXPECT_EQ(m.occurrences[k].time, l.occurrences[k].time);
-    }
   }
   EXPECT_EQ(medium.findings[0].location.path, "tests/b.py");
-  EXPECT_TRUE(medium.findings[0].occurrences[0].refs.empty());  // dated: the group is dropped later anyway
+  EXPECT_TRUE(medium.findings[0].occurrences.empty());  // unreported: no list, the group is dropped later
+  ASSERT_EQ(low.findings[0].occurrences.size(), 2u);    // reported at low: both, oldest first
+  EXPECT_EQ(low.findings[0].occurrences[0].path, "tests/b.py");
+  EXPECT_EQ(low.findings[0].occurrences[1].path, "tests/a.py");
+  ASSERT_EQ(medium.findings[1].occurrences.size(), 2u);
+  EXPECT_EQ(medium.findings[1].occurrences[0].path, "tests/d.py");
   EXPECT_EQ(medium.findings[1].location.path, "tests/d.py");    // the oldest, though below the threshold...
   EXPECT_EQ(medium.findings[1].confidence, core::Confidence::medium);  // ...reported at its group's highest
   EXPECT_FALSE(medium.findings[1].occurrences[0].refs.empty());
