@@ -63,6 +63,7 @@ void HistoryIndex::dedupe_places()
   m_places.resize(n);
   m_places.shrink_to_fit();
   m_places_of.clear();
+  m_blob_at_first_place.clear();
   m_first_blob.clear();
 }
 
@@ -248,6 +249,19 @@ long HistoryIndex::find(const std::string& path, const std::string& commit_hex, 
   if (c == graph.index.end()) {
     return -1;
   }
+  const std::uint64_t key = (std::uint64_t{p->second} << 32) | c->second;
+  // A commit's tree holds one blob per path, so both maps agree wherever both have the key.
+  if (m_blob_at_first_place.empty()) {
+    m_blob_at_first_place.reserve(m_blobs.size());
+    for (std::uint32_t b = 0; b < m_blobs.size(); ++b) {
+      if (m_blobs[b].commit < graph.ids.size()) {
+        m_blob_at_first_place.try_emplace((std::uint64_t{m_blobs[b].path} << 32) | m_blobs[b].commit, b);
+      }
+    }
+  }
+  if (const auto it = m_blob_at_first_place.find(key); it != m_blob_at_first_place.end()) {
+    return static_cast<long>(it->second);
+  }
   if (m_first_blob.empty()) {
     for (const auto& place : m_places) {
       if (place.commit < graph.ids.size()) {
@@ -255,7 +269,7 @@ long HistoryIndex::find(const std::string& path, const std::string& commit_hex, 
       }
     }
   }
-  const auto it = m_first_blob.find((std::uint64_t{p->second} << 32) | c->second);
+  const auto it = m_first_blob.find(key);
   return it == m_first_blob.end() ? -1 : static_cast<long>(it->second);
 }
 

@@ -78,7 +78,10 @@ private:
   std::unordered_map<std::string, std::uint32_t> m_path_index;
   std::size_t m_unreachable = 0;
   // Lookups built on first use after listing (provenance of the few blobs with findings).
-  std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;  // path << 32 | commit -> first blob there
+  // path << 32 | commit -> blob there. Fragments come from a blob's first place, so m_blob_at_first_place (one
+  // entry per blob) answers find(); m_first_blob (one entry per place) is built only for other queries.
+  std::unordered_map<std::uint64_t, std::uint32_t> m_blob_at_first_place;
+  std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;
   std::vector<std::vector<std::uint32_t>> m_places_of;             // blob -> place indices
 };
 
