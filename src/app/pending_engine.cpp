@@ -1,8 +1,9 @@
 #include "app/pending_engine.hpp"
 
-#include <vector>
+#include <memory>
 
 #include "app/pipeline.hpp"
+#include "util/exit_keep.hpp"
 
 namespace dsnguard::app {
 
@@ -23,10 +24,8 @@ PendingEngine::~PendingEngine()
   stop_preparing();
   m_thread.join();
   if (m_exit_after && m_engine && *m_engine) {
-    // The process is about to exit: keep one reference so that RE2's programs and DFA caches are not freed one by
-    // one now. Reachable from a static, so leak checkers do not count it.
-    static auto* const kept = new std::vector<scan::Engine>();
-    kept->push_back(**m_engine);
+    // The process is about to exit: RE2's programs and DFA caches are not freed one by one now (~1 ms).
+    util::leave_to_exit(std::make_shared<const scan::Engine>(**m_engine));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "app/pending_engine.hpp"
 #include "app/pipeline.hpp"
 #include "sources/sources.hpp"
+#include "util/exit_keep.hpp"
 #include "util/strings.hpp"
 
 namespace dsnguard::app {
@@ -107,6 +108,12 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   sink.take(report);
   if (walked && source->history != nullptr) {
     attach_provenance(report, *source->history, options.min_confidence);
+  }
+  if (options.exit_after) {
+    // A history scan's index of every blob and place (hundreds of MB on large histories) is not freed one
+    // allocation at a time just before the process ends.
+    util::leave_to_exit(std::shared_ptr<const void>(std::move(source->source)));
+    source->history = nullptr;
   }
   if (!walked) {
     // The walk stopped early: report what was found, then fail as incomplete.
