@@ -342,7 +342,7 @@ bool TreeStore::add_pack_tree(const git_oid& id, std::uint32_t depth, const char
     return true;
   }
   cur.offs.push_back(b.done);
-  const std::lock_guard<std::mutex> lock(m_mutex);
+  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   for (const auto& f : b.fresh) {
     const char* raw = f.raw != nullptr ? f.raw : b.assembled.data() + f.offset;
     cur.ids[f.pos] = intern_entry(std::string_view(raw, f.size), f.hash);
@@ -479,7 +479,7 @@ std::uint32_t TreeStore::slot_locked(const git_oid& id)
 
 std::uint32_t TreeStore::slot(const git_oid& id)
 {
-  const std::lock_guard<std::mutex> lock(m_mutex);
+  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   return slot_locked(id);
 }
 
@@ -494,7 +494,7 @@ bool TreeStore::ensure(std::uint32_t slot)
     return false;
   }
   const TreePtr tree(raw);
-  const std::lock_guard<std::mutex> lock(m_mutex);
+  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   const std::size_t n = git_tree_entrycount(tree.get());
   Level level;
   Builder b;

@@ -19,6 +19,7 @@
 
 #include "sources/commit_graph.hpp"
 #include "sources/page_vector.hpp"
+#include "util/spin_mutex.hpp"
 
 namespace dsnguard::sources {
 
@@ -109,7 +110,7 @@ private:
   void record(std::uint32_t slot, std::uint32_t base, const Builder& b);
 
   git_repository* m_repo;
-  std::mutex m_mutex;
+  util::SpinMutex m_mutex;  // held for a few microseconds per tree, by every reading thread
   std::vector<std::uint32_t> m_slot_table;  // tree id -> slot + 1: open addressing on the id's first bytes
   // The big arrays (git/git: 382k trees, 4.2M pieces, 4.4M parsed entries) grow without copies (PageVector).
   PageVector<TreeInfo> m_trees;
