@@ -1,5 +1,9 @@
-// read_files(): the worktree reading pool. Each worker pulls the next file index from an atomic counter, reads the
-// file into a buffer it reuses, and hands the bytes to the sink (which scans them on the same thread).
+// read_files(): the worktree reading pool. Each worker takes the next file from one end of the list (workers with
+// an odd number from the back), reads it into a buffer it reuses, and hands the bytes to the sink (which scans
+// them on the same thread). Two ends rather than one counter: the threads then scan unrelated parts of the
+// repository (e.g. lib/ and test/) rather than neighbouring, similar files. Measured on sqlalchemy in three paired
+// runs (60-100 pairs): 0.95x the wall time of one counter. Why is not pinned down: the futex calls (RE2's DFA
+// lock) did not change in number, and sorting largest files first did not help.
 #include "util/text.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -184,15 +188,24 @@ private:
 void read_files(const std::string& root, const std::vector<std::string>& files, const ReadOptions& options,
                 core::FragmentSink& sink)
 {
-  std::atomic<std::size_t> next{0};
+  // Files taken from the front (low 32 bits) and from the back (high 32 bits) of the list.
+  std::atomic<std::uint64_t> taken{0};
   std::atomic<bool> stop{false};
-  const auto work = [&] {
+  const std::uint64_t count = files.size();
+  const auto work = [&](bool from_back) {
     Reader reader(root, options, sink);
     while (!stop.load(std::memory_order_relaxed)) {
-      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= files.size()) {
-        return;
-      }
+      std::uint64_t seen = taken.load(std::memory_order_relaxed);
+      std::size_t i = 0;
+      do {
+        const std::uint64_t front = seen & 0xffffffffu;
+        const std::uint64_t back = seen >> 32;
+        if (front + back >= count) {
+          return;
+        }
+        i = static_cast<std::size_t>(from_back ? count - 1 - back : front);
+      } while (!taken.compare_exchange_weak(seen, seen + (from_back ? std::uint64_t{1} << 32 : 1u),
+                                            std::memory_order_relaxed));
       if (!reader.read(files[i])) {
         stop = true;
       }
@@ -203,9 +216,9 @@ void read_files(const std::string& root, const std::vector<std::string>& files, 
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + files.size() / 32));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(work);
+    pool.emplace_back(work, t % 2 == 1);
   }
-  work();
+  work(false);
   for (auto& t : pool) {
     t.join();
   }

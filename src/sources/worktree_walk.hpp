@@ -46,7 +46,8 @@ struct ReadOptions {
   bool missing_is_ok = true;  // tracked files deleted from the work tree are not errors
 };
 
-// Reads root/<file> for every file with a small pool of threads and pushes each to `sink` as a worktree
+// Reads root/<file> for every file with a small pool of threads (taking files from both ends of the list; the
+// order in which the sink sees them is not the list's) and pushes each to `sink` as a worktree
 // Fragment (sink must be thread-safe). Per file: symlinks are not followed (outside the root: Skipped
 // symlink_outside; inside: Skipped not_regular, the target is scanned at its own path when listed), non-regular
 // files Skipped not_regular, files above max_file_size Skipped too_large, NUL in the first 8 KiB Skipped
