@@ -129,7 +129,11 @@ std::size_t count_newlines(std::string_view bytes)
 
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges)
 {
-  std::sort(ranges.begin(), ranges.end());
+  // Windows come from hits in offset order, so the list is nearly always sorted already (one pass instead of a
+  // sort: history scans merge millions of these lists).
+  if (!std::is_sorted(ranges.begin(), ranges.end())) {
+    std::sort(ranges.begin(), ranges.end());
+  }
   std::size_t kept = 0;  // merged in place: no second vector per rule and fragment
   for (const auto& r : ranges) {
     if (kept > 0 && r.first <= ranges[kept - 1].second) {
