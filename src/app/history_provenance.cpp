@@ -70,9 +70,13 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
       return std::tie(a.location.path, a.location.commit, a.location.line, a.location.column, a.rule_id)
              < std::tie(b.location.path, b.location.commit, b.location.line, b.location.column, b.rule_id);
     });
-    const bool reported = std::any_of(g.begin(), g.end(), [&](std::size_t i) {
-      return report.findings[i].confidence >= min_confidence;
-    });
+    // The credential is as exposed as its most trusted sighting: an older copy in a test file must not hide
+    // (or downgrade) the same secret in application code.
+    core::Confidence confidence = core::Confidence::low;
+    for (const std::size_t i : g) {
+      confidence = std::max(confidence, report.findings[i].confidence);
+    }
+    const bool reported = confidence >= min_confidence;
     const auto detail = reported ? sources::HistorySource::Detail::full : sources::HistorySource::Detail::dated;
     std::vector<core::Occurrence> occ;  // reported groups only
     std::unordered_set<std::string> seen;  // path NUL blob
@@ -112,11 +116,7 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
       first = &occ.front();
     }
     core::Finding kept = std::move(report.findings[g[oldest_finding]]);
-    // The credential is as exposed as its most trusted sighting: an older copy in a test file must not hide
-    // (or downgrade) the same secret in application code.
-    for (const std::size_t i : g) {
-      kept.confidence = std::max(kept.confidence, report.findings[i].confidence);
-    }
+    kept.confidence = confidence;
     if (first != nullptr && first->path == kept.location.path) {
       kept.location.commit = first->commit;
     }
