@@ -13,6 +13,7 @@
 #include "scan/delta_scan.hpp"
 #include "scan/encoded.hpp"
 #include "scan/findings.hpp"
+#include "scan/joined.hpp"
 #include "scan/prefilter.hpp"
 #include "scan/regex_guard.hpp"
 #include "scan/validate.hpp"
@@ -265,11 +266,61 @@ std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
   if (fragment.bytes.empty()) {
     return findings;
   }
-  for (auto& f : scan_content(fragment)) {
+  std::vector<std::size_t> split_urls;
+  for (auto& f : scan_content(fragment, &split_urls)) {
     findings.push_back(std::move(f));
   }
+  scan_joined(fragment, split_urls, findings);
   scan_encoded(fragment, findings);
   return findings;
+}
+
+void Engine::scan_joined(const core::Fragment& fragment, const std::vector<std::size_t>& starts,
+                         std::vector<core::Finding>& findings) const
+{
+  if (starts.empty()) {
+    return;
+  }
+  LineIndex lines(fragment.bytes);
+  for (const std::size_t start : starts) {
+    const auto joined = join_literals(fragment.bytes, start);
+    if (!joined) {
+      continue;
+    }
+    const std::size_t last = joined->offset + joined->length;
+    const auto line = static_cast<std::uint32_t>(lines.line_of(joined->offset) + 1);
+    const auto end_line = static_cast<std::uint32_t>(lines.line_of(last) + 1);
+    if (fragment.added_lines != nullptr) {
+      bool added = false;
+      for (std::uint32_t l = line; l <= end_line && !added; ++l) {
+        added = on_added_line(*fragment.added_lines, l);
+      }
+      if (!added) {
+        continue;
+      }
+    }
+    const bool allowed = allow_marked(lines, joined->offset);
+    const std::size_t line_start = lines.line_start(joined->offset);
+    const std::size_t end_line_start = lines.line_start(last);
+    core::Fragment inner;
+    inner.bytes = joined->text;
+    inner.origin = fragment.origin;
+    for (auto& f : scan_content(inner)) {
+      f.location.line = line;
+      f.location.end_line = end_line;
+      f.location.column = static_cast<std::uint32_t>(joined->offset - line_start + 1);
+      f.location.end_column = static_cast<std::uint32_t>(last - end_line_start);
+      f.location.offset = joined->offset;
+      f.location.length = joined->length;
+      f.message += " (split across joined string literals)";
+      f.attributes.emplace_back("joined", "true");
+      if (allowed && !f.suppressed) {
+        f.suppressed = true;
+        f.suppressed_by = "inline";
+      }
+      findings.push_back(std::move(f));
+    }
+  }
 }
 
 void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Finding>& findings) const
@@ -311,7 +362,8 @@ void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Find
   }
 }
 
-std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) const
+std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
+                                                std::vector<std::size_t>* split_urls) const
 {
   const Impl& impl = *m_impl;
   std::vector<core::Finding> findings;
@@ -362,6 +414,14 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment) 
       }
     }
     hits.clear();
+  }
+  if (split_urls != nullptr) {
+    for (const auto& hit : hits) {
+      const auto start = split_url_start(bytes, hit.offset);
+      if (start && (split_urls->empty() || split_urls->back() != *start)) {
+        split_urls->push_back(*start);
+      }
+    }
   }
   // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
   WindowCursor cursors[2] = {{bytes, 0, k_back, k_forward}, {bytes, k_multiline_lines, k_back, k_forward}};

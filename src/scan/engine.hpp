@@ -34,8 +34,14 @@ public:
 
 private:
   struct Impl;
-  // Content rules on fragment.bytes only.
-  std::vector<core::Finding> scan_content(const core::Fragment& fragment) const;
+  // Content rules on fragment.bytes only. With `split_urls`, also the starts of URLs that keyword hits show split
+  // across joined string literals (joined.hpp).
+  std::vector<core::Finding> scan_content(const core::Fragment& fragment,
+                                          std::vector<std::size_t>* split_urls = nullptr) const;
+  // Content rules on the URLs at `starts` joined with the literals concatenated to them, located at the first
+  // piece.
+  void scan_joined(const core::Fragment& fragment, const std::vector<std::size_t>& starts,
+                   std::vector<core::Finding>& findings) const;
   // Content rules on the values the fragment stores encoded (encoded.hpp), located at the encoded token.
   void scan_encoded(const core::Fragment& fragment, std::vector<core::Finding>& findings) const;
   explicit Engine(std::shared_ptr<const Impl> impl);

@@ -370,6 +370,33 @@ TEST(EngineScan, Base64ValuesOfKubernetesSecretsAreDecoded)
   EXPECT_TRUE(suppressed[0].suppressed);
 }
 
+TEST(EngineScan, UrlsSplitAcrossJoinedLiteralsAreFound)
+{
+  const std::string text = "import os\nDATABASE_URL = (\n    \"postgresql://app_user:\"\n"
+                           "    \"Xk29fLq7WmTn4@db.prod.acme-corp.net:5432/app\"\n)\n";
+  const auto found = secrets(scan(text));
+  ASSERT_EQ(found.size(), 1u);
+  const auto& f = found[0];
+  EXPECT_EQ(f.rule_id, "postgres-uri");
+  EXPECT_EQ(f.secret, "Xk29fLq7WmTn4");
+  EXPECT_EQ(f.confidence, core::Confidence::high);
+  EXPECT_EQ(f.location.line, 3u);  // the first piece
+  EXPECT_EQ(f.location.column, 6u);
+  EXPECT_EQ(f.location.end_line, 4u);
+  EXPECT_EQ(f.attribute("joined"), "true");
+  // A variable password is not a literal credential; a variable host does not hide a literal password.
+  EXPECT_TRUE(secrets(scan("u = \"postgresql://app:\" + DB_PASSWORD + \"@db.acme-corp.net/app\"\n")).empty());
+  EXPECT_EQ(secrets(scan("u = \"postgresql://app:\" + \"Xk29fLq7WmTn4@\" + DB_HOST + \"/app\"\n")).size(), 1u);
+  // Only when a joined line is added (staged scans), and never past an inline allow marker.
+  const std::vector<core::LineRange> first_line_only{{1, 1}};
+  EXPECT_TRUE(secrets(scan(text, "app/config.py", &first_line_only)).empty());
+  const std::vector<core::LineRange> second_piece{{4, 4}};
+  EXPECT_EQ(secrets(scan(text, "app/config.py", &second_piece)).size(), 1u);
+  const auto allowed = secrets(scan("# dsnguard:allow\nu = \"postgresql://app:\" \"Xk29fLq7WmTn4@db.acme-corp.net/app\"\n"));
+  ASSERT_EQ(allowed.size(), 1u);
+  EXPECT_TRUE(allowed[0].suppressed);
+}
+
 TEST(EngineScan, HugeSingleLineIsScannedAroundHits)
 {
   std::string line(300000, 'a');
