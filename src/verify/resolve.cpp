@@ -77,6 +77,15 @@ Resolution resolve_host(const std::string& host, std::chrono::steady_clock::time
     r.addresses.push_back(host);
     return r;
   }
+  const auto timed_out = [&host] {
+    Resolution r;
+    r.status = Resolution::Status::timed_out;
+    r.error = "timed out resolving \"" + host + "\"";
+    return r;
+  };
+  if (std::chrono::steady_clock::now() >= deadline) {
+    return timed_out();
+  }
   auto state = std::make_shared<LookupState>();
   std::thread([state, host] {
     Resolution r = lookup(host);
@@ -87,10 +96,7 @@ Resolution resolve_host(const std::string& host, std::chrono::steady_clock::time
   }).detach();
   std::unique_lock<std::mutex> lock(state->mutex);
   if (!state->done_cv.wait_until(lock, deadline, [&] { return state->done; })) {
-    Resolution r;
-    r.status = Resolution::Status::timed_out;
-    r.error = "timed out resolving \"" + host + "\"";
-    return r;
+    return timed_out();
   }
   return state->result;
 }

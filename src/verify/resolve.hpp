@@ -18,8 +18,9 @@ struct Resolution {
 };
 
 // Resolves `host` (a name or a numeric literal) to TCP addresses, IPv4 and IPv6. Numeric literals return at
-// once without a thread. When the deadline passes first, returns timed_out and leaves the lookup to finish in
-// a detached thread (getaddrinfo cannot be cancelled); its result is then discarded.
+// once without a thread. A deadline already past starts no lookup: timed_out. When the deadline passes during
+// the lookup, returns timed_out and leaves the lookup to finish in a detached thread (getaddrinfo cannot be
+// cancelled); its result is then discarded.
 Resolution resolve_host(const std::string& host, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace dsnguard::verify
