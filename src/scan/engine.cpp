@@ -260,6 +260,58 @@ bool Engine::Impl::run_rule(std::size_t rule_index, const Window& window, const 
   return any_match;
 }
 
+namespace {
+
+// The bytes [offset, offset + length) of a fragment that the rules saw as another text (decoded, joined): where
+// that text's findings are located and what they say about it.
+struct Derived {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  std::string_view note;                          // appended to each finding's message
+  std::pair<std::string, std::string> attribute;  // added to each finding
+
+  // Whether a staged scan reports it: some line of the span is added (any line when the fragment is whole).
+  bool on_added_line(const core::Fragment& fragment, LineIndex& lines) const
+  {
+    if (fragment.added_lines == nullptr) {
+      return true;
+    }
+    const std::size_t last = lines.line_of(offset + length);
+    for (std::size_t l = lines.line_of(offset); l <= last; ++l) {
+      if (scan::on_added_line(*fragment.added_lines, static_cast<std::uint32_t>(l + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Moves `found` into `out`, located at the span; an inline allow marker at its first line suppresses them.
+  void locate(std::vector<core::Finding> found, LineIndex& lines, std::vector<core::Finding>& out) const
+  {
+    const std::size_t end = offset + length;
+    const auto line = static_cast<std::uint32_t>(lines.line_of(offset) + 1);
+    const auto end_line = static_cast<std::uint32_t>(lines.line_of(end) + 1);
+    const bool allowed = allow_marked(lines, offset);
+    for (auto& f : found) {
+      f.location.line = line;
+      f.location.end_line = end_line;
+      f.location.column = static_cast<std::uint32_t>(offset - lines.line_start(offset) + 1);
+      f.location.end_column = static_cast<std::uint32_t>(end - lines.line_start(end));
+      f.location.offset = offset;
+      f.location.length = length;
+      f.message += note;
+      f.attributes.push_back(attribute);
+      if (allowed && !f.suppressed) {
+        f.suppressed = true;
+        f.suppressed_by = "inline";
+      }
+      out.push_back(std::move(f));
+    }
+  }
+};
+
+}  // namespace
+
 std::vector<core::Finding> Engine::scan(const core::Fragment& fragment) const
 {
   std::vector<core::Finding> findings = scan_path(fragment.origin);
@@ -287,38 +339,12 @@ void Engine::scan_joined(const core::Fragment& fragment, const std::vector<std::
     if (!joined) {
       continue;
     }
-    const std::size_t last = joined->offset + joined->length;
-    const auto line = static_cast<std::uint32_t>(lines.line_of(joined->offset) + 1);
-    const auto end_line = static_cast<std::uint32_t>(lines.line_of(last) + 1);
-    if (fragment.added_lines != nullptr) {
-      bool added = false;
-      for (std::uint32_t l = line; l <= end_line && !added; ++l) {
-        added = on_added_line(*fragment.added_lines, l);
-      }
-      if (!added) {
-        continue;
-      }
-    }
-    const bool allowed = allow_marked(lines, joined->offset);
-    const std::size_t line_start = lines.line_start(joined->offset);
-    const std::size_t end_line_start = lines.line_start(last);
-    core::Fragment inner;
-    inner.bytes = joined->text;
-    inner.origin = fragment.origin;
-    for (auto& f : scan_content(inner)) {
-      f.location.line = line;
-      f.location.end_line = end_line;
-      f.location.column = static_cast<std::uint32_t>(joined->offset - line_start + 1);
-      f.location.end_column = static_cast<std::uint32_t>(last - end_line_start);
-      f.location.offset = joined->offset;
-      f.location.length = joined->length;
-      f.message += " (split across joined string literals)";
-      f.attributes.emplace_back("joined", "true");
-      if (allowed && !f.suppressed) {
-        f.suppressed = true;
-        f.suppressed_by = "inline";
-      }
-      findings.push_back(std::move(f));
+    const Derived span{joined->offset, joined->length, " (split across joined string literals)", {"joined", "true"}};
+    if (span.on_added_line(fragment, lines)) {
+      core::Fragment inner;
+      inner.bytes = joined->text;
+      inner.origin = fragment.origin;
+      span.locate(scan_content(inner), lines, findings);
     }
   }
 }
@@ -334,30 +360,12 @@ void Engine::scan_encoded(const core::Fragment& fragment, std::vector<core::Find
   }
   LineIndex lines(fragment.bytes);
   for (const auto& value : values) {
-    const std::size_t line0 = lines.line_of(value.offset);
-    const auto line = static_cast<std::uint32_t>(line0 + 1);
-    if (fragment.added_lines != nullptr && !on_added_line(*fragment.added_lines, line)) {
-      continue;
-    }
-    const bool allowed = allow_marked(lines, value.offset);
-    const std::size_t line_start = lines.line_start(value.offset);
-    core::Fragment inner;
-    inner.bytes = value.decoded;
-    inner.origin = fragment.origin;
-    for (auto& f : scan_content(inner)) {
-      f.location.line = line;
-      f.location.end_line = line;
-      f.location.column = static_cast<std::uint32_t>(value.offset - line_start + 1);
-      f.location.end_column = static_cast<std::uint32_t>(value.offset + value.length - line_start);
-      f.location.offset = value.offset;
-      f.location.length = value.length;
-      f.message += " (base64-encoded in a Kubernetes Secret)";
-      f.attributes.emplace_back("encoding", "base64");
-      if (allowed && !f.suppressed) {
-        f.suppressed = true;
-        f.suppressed_by = "inline";
-      }
-      findings.push_back(std::move(f));
+    const Derived span{value.offset, value.length, " (base64-encoded in a Kubernetes Secret)", {"encoding", "base64"}};
+    if (span.on_added_line(fragment, lines)) {
+      core::Fragment inner;
+      inner.bytes = value.decoded;
+      inner.origin = fragment.origin;
+      span.locate(scan_content(inner), lines, findings);
     }
   }
 }

@@ -426,26 +426,26 @@ SilentListener::~SilentListener()
   ::close(m_fd);
 }
 
-ClosingListener::ClosingListener()
+LoopbackServer::LoopbackServer(std::function<void(int client)> handle)
 {
   m_fd = bind_loopback(m_port);
   if (::listen(m_fd, 16) != 0 || ::pipe2(m_stop_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("listen failed");
   }
-  m_thread = std::thread([this] {
+  m_thread = std::thread([this, handle = std::move(handle)] {
     for (;;) {
       pollfd fds[2] = {{m_fd, POLLIN, 0}, {m_stop_pipe[0], POLLIN, 0}};
       if (::poll(fds, 2, -1) < 0 || fds[1].revents != 0) {
         return;
       }
       if (const int c = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC); c >= 0) {
-        ::close(c);
+        handle(c);
       }
     }
   });
 }
 
-ClosingListener::~ClosingListener()
+LoopbackServer::~LoopbackServer()
 {
   const char x = 'x';
   [[maybe_unused]] const auto w = ::write(m_stop_pipe[1], &x, 1);
@@ -454,25 +454,12 @@ ClosingListener::~ClosingListener()
   ::close(m_stop_pipe[0]);
   ::close(m_stop_pipe[1]);
 }
+
+ClosingListener::ClosingListener() : m_server([](int client) { ::close(client); }) {}
 
 ScriptedServer::ScriptedServer(std::string sqlstate, std::string message)
-  : m_sqlstate(std::move(sqlstate)), m_message(std::move(message))
+  : m_sqlstate(std::move(sqlstate)), m_message(std::move(message)), m_server([this](int client) { serve(client); })
 {
-  m_fd = bind_loopback(m_port);
-  if (::listen(m_fd, 16) != 0 || ::pipe2(m_stop_pipe, O_CLOEXEC) != 0) {
-    throw std::runtime_error("listen failed");
-  }
-  m_thread = std::thread([this] { serve(); });
-}
-
-ScriptedServer::~ScriptedServer()
-{
-  const char x = 'x';
-  [[maybe_unused]] const auto w = ::write(m_stop_pipe[1], &x, 1);
-  m_thread.join();
-  ::close(m_fd);
-  ::close(m_stop_pipe[0]);
-  ::close(m_stop_pipe[1]);
 }
 
 namespace {
@@ -503,62 +490,52 @@ std::uint32_t be32(const char* p)
 
 }  // namespace
 
-void ScriptedServer::serve()
+void ScriptedServer::serve(int c) const
 {
+  // SSLRequest / GSSENCRequest (8 bytes) are declined with 'N'; the startup packet is read and dropped.
   for (;;) {
-    pollfd fds[2] = {{m_fd, POLLIN, 0}, {m_stop_pipe[0], POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 || fds[1].revents != 0) {
-      return;
-    }
-    const int c = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) {
-      continue;
-    }
-    // SSLRequest / GSSENCRequest (8 bytes) are declined with 'N'; the startup packet is read and dropped.
-    for (;;) {
-      char head[8];
-      if (!read_exact(c, head, 8)) {
-        break;
-      }
-      const std::uint32_t len = be32(head);
-      const std::uint32_t code = be32(head + 4);
-      if (len == 8 && (code == 80877103u || code == 80877104u)) {
-        const char no = 'N';
-        [[maybe_unused]] const auto w = ::write(c, &no, 1);
-        continue;
-      }
-      std::string rest(len > 8 ? len - 8 : 0, '\0');
-      if (!rest.empty() && !read_exact(c, rest.data(), rest.size())) {
-        break;
-      }
-      if (!m_sqlstate.empty()) {
-        std::string body;
-        body += 'S';
-        body += "FATAL";
-        body += '\0';
-        body += 'V';
-        body += "FATAL";
-        body += '\0';
-        body += 'C';
-        body += m_sqlstate;
-        body += '\0';
-        body += 'M';
-        body += m_message;
-        body += '\0';
-        body += '\0';
-        const std::uint32_t n = static_cast<std::uint32_t>(body.size() + 4);
-        std::string msg = "E";
-        msg += static_cast<char>((n >> 24) & 0xff);
-        msg += static_cast<char>((n >> 16) & 0xff);
-        msg += static_cast<char>((n >> 8) & 0xff);
-        msg += static_cast<char>(n & 0xff);
-        msg += body;
-        [[maybe_unused]] const auto w = ::write(c, msg.data(), msg.size());
-      }
+    char head[8];
+    if (!read_exact(c, head, 8)) {
       break;
     }
-    ::close(c);
+    const std::uint32_t len = be32(head);
+    const std::uint32_t code = be32(head + 4);
+    if (len == 8 && (code == 80877103u || code == 80877104u)) {
+      const char no = 'N';
+      [[maybe_unused]] const auto w = ::write(c, &no, 1);
+      continue;
+    }
+    std::string rest(len > 8 ? len - 8 : 0, '\0');
+    if (!rest.empty() && !read_exact(c, rest.data(), rest.size())) {
+      break;
+    }
+    if (!m_sqlstate.empty()) {
+      std::string body;
+      body += 'S';
+      body += "FATAL";
+      body += '\0';
+      body += 'V';
+      body += "FATAL";
+      body += '\0';
+      body += 'C';
+      body += m_sqlstate;
+      body += '\0';
+      body += 'M';
+      body += m_message;
+      body += '\0';
+      body += '\0';
+      const std::uint32_t n = static_cast<std::uint32_t>(body.size() + 4);
+      std::string msg = "E";
+      msg += static_cast<char>((n >> 24) & 0xff);
+      msg += static_cast<char>((n >> 16) & 0xff);
+      msg += static_cast<char>((n >> 8) & 0xff);
+      msg += static_cast<char>(n & 0xff);
+      msg += body;
+      [[maybe_unused]] const auto w = ::write(c, msg.data(), msg.size());
+    }
+    break;
   }
+  ::close(c);
 }
 
 }  // namespace dsnguard::test

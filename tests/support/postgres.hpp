@@ -10,6 +10,7 @@
 // Debian package). Stopped (immediate mode) and deleted at process exit; instances left behind by a killed
 // test process are reaped by the next start.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -109,14 +110,14 @@ private:
   int m_port = 0;
 };
 
-// A loopback listener that accepts every connection and closes it at once: the client sees end-of-file right
-// after connecting (e.g. in the middle of a TLS or SSH handshake). Serves connections until destroyed.
-class ClosingListener {
+// A loopback TCP server: its own thread accepts connections until destruction and hands each to `handle`, which
+// closes it when done.
+class LoopbackServer {
 public:
-  ClosingListener();
-  ~ClosingListener();
-  ClosingListener(const ClosingListener&) = delete;
-  ClosingListener& operator=(const ClosingListener&) = delete;
+  explicit LoopbackServer(std::function<void(int client)> handle);
+  ~LoopbackServer();
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
   int port() const { return m_port; }
 
 private:
@@ -126,25 +127,30 @@ private:
   std::thread m_thread;
 };
 
+// A loopback listener that accepts every connection and closes it at once: the client sees end-of-file right
+// after connecting (e.g. in the middle of a TLS or SSH handshake).
+class ClosingListener {
+public:
+  ClosingListener();
+  int port() const { return m_server.port(); }
+
+private:
+  LoopbackServer m_server;
+};
+
 // A loopback server speaking just enough of the PostgreSQL protocol: answers 'N' to SSL/GSS requests, reads
 // the startup packet, then either sends an ErrorResponse (severity FATAL, the given SQLSTATE and message) or,
 // with an empty sqlstate, closes the connection without a word. Serves connections until destroyed.
 class ScriptedServer {
 public:
   ScriptedServer(std::string sqlstate, std::string message);
-  ~ScriptedServer();
-  ScriptedServer(const ScriptedServer&) = delete;
-  ScriptedServer& operator=(const ScriptedServer&) = delete;
-  int port() const { return m_port; }
+  int port() const { return m_server.port(); }
 
 private:
-  void serve();
+  void serve(int client) const;
   std::string m_sqlstate;
   std::string m_message;
-  int m_fd = -1;
-  int m_port = 0;
-  int m_stop_pipe[2] = {-1, -1};
-  std::thread m_thread;
+  LoopbackServer m_server;  // last: its thread stops before the strings above are destroyed
 };
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
