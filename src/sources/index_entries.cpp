@@ -4,11 +4,15 @@
 #include "sources/index_entries.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "sources/pack_format.hpp"
 #include "util/strings.hpp"
@@ -23,6 +27,9 @@ constexpr std::size_t k_short_entry = 62;     // stat data, mode, ids, size, obj
 constexpr std::size_t k_long_entry = 64;      // ... and the extended flags
 constexpr std::uint16_t k_extended = 0x4000;  // flags: the extended flags word follows
 constexpr std::size_t k_max_file = std::size_t{1} << 30;  // larger: leave it to libgit2
+// From this size on the file is mapped rather than copied: the copy's page faults (one per 4 KiB of fresh heap)
+// cost more than the mapping's (the kernel maps up to 16 cached pages per fault) and its two extra system calls.
+constexpr std::size_t k_map_from = std::size_t{256} << 10;
 
 // False for a path component libgit2 rejects when it reads an index (traversal, ".git" and the NTFS forms it
 // checks on every platform: ".git" or "GIT~1" followed by nothing, '\\', ':' or only spaces and dots). Declines a
@@ -43,24 +50,58 @@ bool valid_component(std::string_view c)
   return true;
 }
 
+// True when `c` may begin a component libgit2 rejects ('.', 'g', 'G').
+bool suspect(char c)
+{
+  return c == '.' || (c | 0x20) == 'g';
+}
+
+// False when the component of `path` starting at `start` is one libgit2 rejects (see valid_component).
+bool valid_component_at(std::string_view path, std::size_t start)
+{
+  const std::size_t slash = path.find('/', start);
+  return valid_component(path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+}
+
 // A path libgit2 stores exactly as these bytes: not empty, no NUL (libgit2 takes the path up to the first NUL),
-// every component valid (only those starting with '.', 'g' or 'G' can be invalid).
+// every component valid. Reads up to 7 bytes past the path, which in an index file are its NUL padding and what
+// follows (the trailing checksum at the least). Looks at eight bytes at a time for NULs and slashes: this runs on
+// every entry of the working-tree listing and the staged scan.
 bool valid_path(std::string_view path)
 {
-  if (path.empty() || std::memchr(path.data(), '\0', path.size()) != nullptr) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101;
+  constexpr std::uint64_t k_high = 0x8080808080808080;
+  constexpr std::uint64_t k_slashes = k_ones * '/';
+  const char* s = path.data();
+  const std::size_t n = path.size();
+  if (n == 0 || (suspect(s[0]) && !valid_component_at(path, 0))) {
     return false;
   }
-  for (std::size_t start = 0;;) {
-    const std::size_t slash = path.find('/', start);
-    const std::string_view c = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
-    if (!c.empty() && (c[0] == '.' || c[0] == 'g' || c[0] == 'G') && !valid_component(c)) {
-      return false;
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, s + i, 8);
+    if constexpr (std::endian::native == std::endian::big) {
+      x = __builtin_bswap64(x);  // the byte at the lowest address in the lowest bits, as below assumes
     }
-    if (slash == std::string_view::npos) {
-      return true;
+    // Flags every NUL and '/' byte (and, harmlessly, some bytes above one: each flagged byte is looked at).
+    const std::uint64_t y = x ^ k_slashes;
+    std::uint64_t hits = (((x - k_ones) & ~x) | ((y - k_ones) & ~y)) & k_high;
+    while (hits != 0) {
+      const std::size_t j = i + static_cast<std::size_t>(std::countr_zero(hits) / 8);
+      if (j >= n) {
+        return true;  // past the path (only in its last eight bytes)
+      }
+      hits &= hits - 1;
+      if (s[j] == '\0') {
+        return false;
+      }
+      // s[j + 1] is the NUL after the path when j is its last byte.
+      if (s[j] == '/' && suspect(s[j + 1]) && !valid_component_at(path, j + 1)) {
+        return false;
+      }
     }
-    start = slash + 1;
   }
+  return true;
 }
 
 // An ASCII decimal of 1 to 9 digits (optionally negative) at p[q..n); advances q.
@@ -85,58 +126,75 @@ bool parse_decimal(const unsigned char* p, std::size_t& q, std::size_t n, bool a
 }
 
 // One cache-tree node at p[q..n): name NUL, entry count ' ', subtree count '\n', object id when the entry count is
-// not negative. Returns the subtree count, or -1 when malformed.
-std::int32_t parse_tree_node(const unsigned char* p, std::size_t& q, std::size_t n)
+// not negative (libgit2 tree-cache.c read_tree_internal). Fills `node` (offsets in the file) and `subtrees`;
+// false when malformed.
+bool parse_tree_node(const unsigned char* p, std::size_t& q, std::size_t n, IndexEntries::TreeNode& node,
+                     std::int32_t& subtrees)
 {
-  const void* nul = std::memchr(p + q, '\0', n - q);
-  if (nul == nullptr) {
-    return -1;
+  const std::size_t name = q;
+  while (q < n && p[q] != '\0') {  // names are short: a loop beats a memchr call
+    ++q;
   }
-  q = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - p) + 1;
-  std::int32_t entries = 0;
-  std::int32_t subtrees = 0;
-  if (q >= n || !parse_decimal(p, q, n, true, entries) || q >= n || p[q] != ' ' || ++q >= n) {
-    return -1;
-  }
-  if (!parse_decimal(p, q, n, false, subtrees) || q >= n || p[q] != '\n') {
-    return -1;
-  }
-  ++q;
-  if (entries >= 0) {
-    if (n - q < 20) {
-      return -1;
-    }
-    q += 20;
-  }
-  return subtrees;
-}
-
-// A cache tree libgit2 reads: exactly one root node whose subtrees (pre-order) fill the extension.
-bool valid_cache_tree(const unsigned char* p, std::size_t n)
-{
-  std::size_t q = 0;
-  std::vector<std::int32_t> pending;  // subtrees still to read, per open node
-  std::int32_t subtrees = parse_tree_node(p, q, n);
-  if (subtrees < 0) {
+  if (q == n) {
     return false;
   }
-  pending.push_back(subtrees);
-  while (!pending.empty()) {
-    if (pending.back() == 0) {
-      pending.pop_back();
-      continue;
-    }
-    --pending.back();
-    subtrees = parse_tree_node(p, q, n);
-    if (subtrees < 0) {
+  node.name = static_cast<std::uint32_t>(name);
+  node.name_size = static_cast<std::uint32_t>(q - name);
+  ++q;
+  if (q >= n || !parse_decimal(p, q, n, true, node.entry_count) || q >= n || p[q] != ' ' || ++q >= n) {
+    return false;
+  }
+  if (!parse_decimal(p, q, n, false, subtrees) || q >= n || p[q] != '\n') {
+    return false;
+  }
+  ++q;
+  if (node.entry_count >= 0) {
+    if (n - q < GIT_OID_RAWSZ) {
       return false;
     }
-    pending.push_back(subtrees);
+    node.id = static_cast<std::uint32_t>(q);
+    q += GIT_OID_RAWSZ;
   }
-  return q == n;
+  return true;
+}
+
+// The cache tree at p[begin..end) into `nodes`, pre-order. False when libgit2 refuses it: it reads exactly one
+// root node whose subtrees (recursively) fill the extension.
+bool parse_cache_tree(const unsigned char* p, std::size_t begin, std::size_t end,
+                      std::vector<IndexEntries::TreeNode>& nodes)
+{
+  nodes.reserve((end - begin) / (GIT_OID_RAWSZ + 5) + 1);  // a valid node with an id takes 25 bytes or more
+  std::vector<std::pair<std::uint32_t, std::int32_t>> open;  // (node, subtrees still to read)
+  std::size_t q = begin;
+  do {
+    IndexEntries::TreeNode node;
+    std::int32_t subtrees = 0;
+    if (!parse_tree_node(p, q, end, node, subtrees)) {
+      return false;
+    }
+    if (!open.empty()) {
+      --open.back().second;  // `node` is a subtree of the innermost open node
+    }
+    open.emplace_back(static_cast<std::uint32_t>(nodes.size()), subtrees);
+    nodes.push_back(node);
+    while (!open.empty() && open.back().second == 0) {
+      nodes[open.back().first].end = static_cast<std::uint32_t>(nodes.size());
+      open.pop_back();
+    }
+  } while (!open.empty());
+  return q == end;
 }
 
 }  // namespace
+
+void IndexBytesRelease::operator()(const unsigned char* p) const
+{
+  if (mapped != 0) {
+    ::munmap(const_cast<unsigned char*>(p), mapped);
+  } else {
+    delete[] p;
+  }
+}
 
 std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
 {
@@ -145,25 +203,33 @@ std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
     return std::nullopt;  // libgit2 gives an empty index when there is none, or its error
   }
   struct stat st {};
-  std::unique_ptr<unsigned char[]> bytes;
+  Bytes bytes;
   std::size_t size = 0;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= static_cast<off_t>(k_header + k_checksum)
       && static_cast<std::uint64_t>(st.st_size) <= k_max_file) {
     size = static_cast<std::size_t>(st.st_size);
-    bytes = std::make_unique_for_overwrite<unsigned char[]>(size);
-    std::size_t got = 0;
-    while (got < size) {
-      const ssize_t n = ::read(fd, bytes.get() + got, size - got);
-      if (n < 0 && errno == EINTR) {
-        continue;
+    if (size >= k_map_from) {
+      // git replaces the index by renaming a new file over it, so the mapping stays consistent while it is read.
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map != MAP_FAILED) {
+        bytes = Bytes(static_cast<const unsigned char*>(map), IndexBytesRelease{size});
       }
-      if (n <= 0) {
-        break;
+    } else {
+      auto heap = std::make_unique_for_overwrite<unsigned char[]>(size);
+      std::size_t got = 0;
+      while (got < size) {
+        const ssize_t n = ::read(fd, heap.get() + got, size - got);
+        if (n < 0 && errno == EINTR) {
+          continue;
+        }
+        if (n <= 0) {
+          break;
+        }
+        got += static_cast<std::size_t>(n);
       }
-      got += static_cast<std::size_t>(n);
-    }
-    if (got != size) {
-      bytes.reset();
+      if (got == size) {
+        bytes = Bytes(heap.release());
+      }
     }
   }
   ::close(fd);
@@ -174,6 +240,11 @@ std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
 }
 
 std::optional<IndexEntries> IndexEntries::parse(std::unique_ptr<unsigned char[]> bytes, std::size_t size)
+{
+  return parse(Bytes(bytes.release()), size);
+}
+
+std::optional<IndexEntries> IndexEntries::parse(Bytes bytes, std::size_t size)
 {
   if (bytes == nullptr || size < k_header + k_checksum) {
     return std::nullopt;
@@ -190,6 +261,7 @@ std::optional<IndexEntries> IndexEntries::parse(std::unique_ptr<unsigned char[]>
   }
   IndexEntries out;
   out.m_entries.reserve(count);
+  std::uint16_t stages = 0;  // the flags of all entries or'ed: any stage bit set means a conflict
   std::size_t pos = k_header;
   for (std::uint32_t i = 0; i < count; ++i) {
     if (end - pos < k_short_entry) {
@@ -199,6 +271,7 @@ std::optional<IndexEntries> IndexEntries::parse(std::unique_ptr<unsigned char[]>
     Entry entry;
     entry.mode = be32(e + 24);
     entry.flags = be16(e + 60);
+    stages = static_cast<std::uint16_t>(stages | entry.flags);
     std::size_t name_at = k_short_entry;
     if ((entry.flags & k_extended) != 0) {  // libgit2 reads the word whatever the version says
       if (end - pos < k_long_entry) {
@@ -230,28 +303,47 @@ std::optional<IndexEntries> IndexEntries::parse(std::unique_ptr<unsigned char[]>
     out.m_entries.push_back(entry);
     pos += entry_size;
   }
+  out.m_has_conflicts = (stages & 0x3000u) != 0;
+  if (!out.parse_extensions(p, pos, end)) {
+    return std::nullopt;
+  }
+  out.m_data = std::move(bytes);
+  return out;
+}
+
+bool IndexEntries::parse_extensions(const unsigned char* p, std::size_t pos, std::size_t end)
+{
   while (pos < end) {
     if (end - pos < 8) {
-      return std::nullopt;
+      return false;
     }
     const unsigned char* sig = p + pos;
     const std::size_t len = be32(p + pos + 4);
     if (len > end - pos - 8) {
-      return std::nullopt;
+      return false;
     }
     if (sig[0] < 'A' || sig[0] > 'Z') {
-      return std::nullopt;  // mandatory extension ("link": split index, "sdir": sparse index): libgit2 refuses
+      return false;  // mandatory extension ("link": split index, "sdir": sparse index): libgit2 refuses
     }
     if (std::memcmp(sig, "REUC", 4) == 0 || std::memcmp(sig, "NAME", 4) == 0) {
-      return std::nullopt;  // libgit2 parses (and may refuse) these; they are rare (conflicts)
+      return false;  // libgit2 parses (and may refuse) these; they are rare (conflicts)
     }
-    if (std::memcmp(sig, "TREE", 4) == 0 && !valid_cache_tree(p + pos + 8, len)) {
-      return std::nullopt;  // libgit2 refuses a damaged cache tree
+    if (std::memcmp(sig, "TREE", 4) == 0) {
+      m_tree.clear();  // libgit2 keeps the last one
+      if (!parse_cache_tree(p, pos + 8, pos + 8 + len, m_tree)) {
+        return false;  // libgit2 refuses a damaged cache tree
+      }
     }
     pos += 8 + len;  // other optional extensions are skipped, as libgit2 does
   }
-  out.m_data = std::move(bytes);
-  return out;
+  return true;
+}
+
+std::size_t IndexEntries::lower_bound(std::string_view path) const
+{
+  const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), path,
+                                   [](const Entry& e, std::string_view p) { return e.path < p; });
+  return static_cast<std::size_t>(it - m_entries.begin());
 }
 
 }  // namespace dsnguard::sources
