@@ -14,7 +14,7 @@ IndexFile IndexFile::read(const std::string& index_path)
 
 IndexFileEntry IndexFile::entry(std::size_t i) const
 {
-  const IndexEntries::Entry& e = m_index->entries()[i];
+  const IndexEntries::Entry e = m_index->entry(i);
   IndexFileEntry out;
   out.path = e.path;
   out.id = e.id();

@@ -39,13 +39,11 @@ public:
   static IndexFile read(const std::string& index_path);
 
   bool ok() const { return m_index.has_value(); }
-  // The parsed file; only when ok().
-  const IndexEntries& entries() const { return *m_index; }
 
   // Number of entries (all stages), sorted by path then stage as git writes them. 0 when !ok().
-  std::size_t size() const { return m_index ? m_index->entries().size() : 0; }
+  std::size_t size() const { return m_index ? m_index->size() : 0; }
   IndexFileEntry entry(std::size_t i) const;
-  std::string_view path(std::size_t i) const { return m_index->entries()[i].path; }
+  std::string_view path(std::size_t i) const { return m_index->path(i); }
   // Position of the first entry whose path is not less than `path` (size() when none).
   std::size_t lower_bound(std::string_view path) const { return m_index ? m_index->lower_bound(path) : 0; }
   bool has_path(std::string_view path) const;
