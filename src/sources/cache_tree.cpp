@@ -53,7 +53,12 @@ std::optional<CacheTreeNode> IndexFile::tree(std::string_view dir) const
       for (std::uint32_t child = node + 1; child < nodes[node].end; child = nodes[child].end) {
         children.push_back(child);
       }
-      std::sort(children.begin(), children.end(), [&](std::uint32_t a, std::uint32_t b) { return name(a) < name(b); });
+      // git writes subtrees in index order, which is name order unless a name sorts after a sibling's name plus a
+      // character below '/' ("a-b" is written before "a"): sort only then.
+      const auto by_name = [&](std::uint32_t a, std::uint32_t b) { return name(a) < name(b); };
+      if (!std::is_sorted(children.begin(), children.end(), by_name)) {
+        std::sort(children.begin(), children.end(), by_name);
+      }
     }
     const auto found = std::lower_bound(children.begin(), children.end(), part,
                                         [&](std::uint32_t c, std::string_view n) { return name(c) < n; });

@@ -71,7 +71,8 @@ public:
   Entries entries() const;
   std::size_t size() const { return m_offsets.size(); }
   Entry entry(std::size_t i) const;
-  std::string_view path(std::size_t i) const { return entry(i).path; }
+  // entry(i).path, decoding nothing else (binary searches call it).
+  std::string_view path(std::size_t i) const;
   // True when some entry is unmerged (stage 1-3).
   bool has_conflicts() const { return m_has_conflicts; }
   // Position of the first entry whose path is not less than `path` (entries().size() when none). Assumes the
@@ -133,6 +134,15 @@ private:
 inline IndexEntries::Entries IndexEntries::entries() const
 {
   return Entries(this);
+}
+
+inline std::string_view IndexEntries::path(std::size_t i) const
+{
+  const unsigned char* e = m_data.get() + m_offsets[i];
+  const std::uint16_t flags = be16(e + 60);
+  const auto* name = reinterpret_cast<const char*>(e + ((flags & 0x4000u) != 0 ? 64 : 62));
+  const std::size_t len = flags & 0xfffu;
+  return std::string_view(name, len == 0xfff ? std::strlen(name) : len);
 }
 
 inline IndexEntries::Entry IndexEntries::entry(std::size_t i) const

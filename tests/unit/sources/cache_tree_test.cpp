@@ -151,5 +151,20 @@ TEST_F(CacheTreeTest, DeclinesWhatTheSharedReaderDeclines)
   EXPECT_TRUE(IndexFile::read(m_dir.path() + "/fine").ok());
 }
 
+// git writes subtrees in index order: "a-b/" before "a/" ('-' sorts before '/'), which is not name order.
+TEST_F(CacheTreeTest, SubtreesOutOfNameOrderAreFound)
+{
+  test::write_file(m_dir.path(), "a-b/x.txt", "x\n");
+  test::write_file(m_dir.path(), "a.b/y.txt", "y\n");
+  test::git_commit_all(m_dir.path(), "dirs sorting around a/");
+  const auto index = IndexFile::read(index_path());
+  ASSERT_TRUE(index.ok());
+  for (const char* dir : {"a", "a-b", "a.b", "a/b", "z/y"}) {
+    const auto node = index.tree(dir);
+    ASSERT_TRUE(node.has_value()) << dir;
+    EXPECT_EQ(hex(node->id), rev(std::string("HEAD:") + dir)) << dir;
+  }
+}
+
 }  // namespace
 }  // namespace dsnguard::sources
