@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -29,9 +28,6 @@ constexpr std::size_t k_short_entry = 62;     // stat data, mode, ids, size, obj
 constexpr std::size_t k_long_entry = 64;      // ... and the extended flags
 constexpr std::uint16_t k_extended = 0x4000;  // flags: the extended flags word follows
 constexpr std::size_t k_max_file = std::size_t{1} << 30;  // larger: leave it to libgit2
-// From this size on the file is mapped rather than copied: the copy's page faults (one per 4 KiB of fresh heap)
-// cost more than the mapping's (the kernel maps up to 16 cached pages per fault) and its two extra system calls.
-constexpr std::size_t k_map_from = std::size_t{256} << 10;
 
 // False for a path component libgit2 rejects when it reads an index (traversal, ".git" and the NTFS forms it
 // checks on every platform: ".git" or "GIT~1" followed by nothing, '\\', ':' or only spaces and dots). Declines a
@@ -191,13 +187,9 @@ bool parse_cache_tree(const unsigned char* p, std::size_t begin, std::size_t end
 
 }  // namespace
 
-void IndexBytesRelease::operator()(const unsigned char* p) const
+void IndexEntries::Unmap::operator()(const unsigned char* p) const
 {
-  if (mapped != 0) {
-    ::munmap(const_cast<unsigned char*>(p), mapped);
-  } else {
-    delete[] p;
-  }
+  ::munmap(const_cast<unsigned char*>(p), size);
 }
 
 std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
@@ -212,28 +204,10 @@ std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= static_cast<off_t>(k_header + k_checksum)
       && static_cast<std::uint64_t>(st.st_size) <= k_max_file) {
     size = static_cast<std::size_t>(st.st_size);
-    if (size >= k_map_from) {
-      // git replaces the index by renaming a new file over it, so the mapping stays consistent while it is read.
-      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map != MAP_FAILED) {
-        bytes = Bytes(static_cast<const unsigned char*>(map), IndexBytesRelease{size});
-      }
-    } else {
-      auto heap = std::make_unique_for_overwrite<unsigned char[]>(size);
-      std::size_t got = 0;
-      while (got < size) {
-        const ssize_t n = ::read(fd, heap.get() + got, size - got);
-        if (n < 0 && errno == EINTR) {
-          continue;
-        }
-        if (n <= 0) {
-          break;
-        }
-        got += static_cast<std::size_t>(n);
-      }
-      if (got == size) {
-        bytes = Bytes(heap.release());
-      }
+    // git (and libgit2) replace the index by renaming a new file over it: the mapped file does not change.
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      bytes = Bytes(static_cast<const unsigned char*>(map), Unmap{size});
     }
   }
   ::close(fd);
@@ -241,11 +215,6 @@ std::optional<IndexEntries> IndexEntries::read(const std::string& index_path)
     return std::nullopt;
   }
   return parse(std::move(bytes), size);
-}
-
-std::optional<IndexEntries> IndexEntries::parse(std::unique_ptr<unsigned char[]> bytes, std::size_t size)
-{
-  return parse(Bytes(bytes.release()), size);
 }
 
 std::optional<IndexEntries> IndexEntries::parse(Bytes bytes, std::size_t size)
