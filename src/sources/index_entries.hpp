@@ -72,8 +72,9 @@ public:
   // entries are sorted by path, as git writes them; on an unsorted (damaged) file the answer is some position.
   std::size_t lower_bound(std::string_view path) const;
 
-  // The cache tree, pre-order; empty when the index has none.
+  // The cache tree, pre-order; empty when the index has none. (Its last "TREE" extension, as in libgit2.)
   const std::vector<TreeNode>& cache_tree() const { return m_tree; }
+  // The node's own name: one path component, "" for the root as git writes it.
   std::string_view name(const TreeNode& node) const;
   // The node's tree id; only meaningful when node.entry_count >= 0.
   git_oid id(const TreeNode& node) const;
