@@ -168,7 +168,7 @@ bool parse_cache_tree(const unsigned char* p, std::size_t begin, std::size_t end
   std::vector<std::pair<std::uint32_t, std::int32_t>> open;  // (node, subtrees still to read)
   std::size_t q = begin;
   do {
-    IndexEntries::TreeNode node;
+    IndexEntries::TreeNode& node = nodes.emplace_back();
     std::int32_t subtrees = 0;
     if (!parse_tree_node(p, q, end, node, subtrees)) {
       return false;
@@ -176,8 +176,11 @@ bool parse_cache_tree(const unsigned char* p, std::size_t begin, std::size_t end
     if (!open.empty()) {
       --open.back().second;  // `node` is a subtree of the innermost open node
     }
-    open.emplace_back(static_cast<std::uint32_t>(nodes.size()), subtrees);
-    nodes.push_back(node);
+    if (subtrees > 0) {
+      open.emplace_back(static_cast<std::uint32_t>(nodes.size() - 1), subtrees);
+    } else {
+      node.end = static_cast<std::uint32_t>(nodes.size());  // most nodes: no subtree to wait for
+    }
     while (!open.empty() && open.back().second == 0) {
       nodes[open.back().first].end = static_cast<std::uint32_t>(nodes.size());
       open.pop_back();
