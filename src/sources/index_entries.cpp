@@ -68,7 +68,7 @@ bool valid_path(std::string_view path)
   }
 }
 
-// True when `path` (not empty) holds no NUL and no component starting with '.', 'g' or 'G': then valid_path()
+// True when `path` is not empty and holds no NUL and no component starting with '.', 'g' or 'G': then valid_path()
 // holds without looking further. False says nothing. Sixteen bytes at a time: this runs on every entry of the
 // working-tree listing and the staged scan (~58 instructions per 19-byte path, where valid_path() makes a memchr()
 // call per component). Reads up to 15 bytes past the path: in an index file, its NUL padding and what follows (at
@@ -78,6 +78,9 @@ bool plainly_valid(std::string_view path)
 #if defined(__SSE2__)
   const char* s = path.data();
   const std::size_t n = path.size();
+  if (n == 0) {
+    return false;
+  }
   // The '/' bytes of the 16 bytes at s + i, and those bytes that are a NUL or start a component (after a '/', or
   // the first when `first` is 1) with '.', 'g' or 'G'.
   const auto block = [s](std::size_t i, unsigned first, unsigned& slash) {

@@ -450,5 +450,22 @@ TEST_F(IndexEntriesTest, LargeIndexIsReadLikeASmallOne)
   expect_same_listing("many");
 }
 
+// A nameless entry (split indexes only): an entry for "b" edited to an empty path keeps its size (64 bytes).
+TEST_F(IndexEntriesTest, EmptyPathIsLeftToLibgit2)
+{
+  const std::string blob = test::trim_newlines(test::git(dir(), {"rev-parse", "HEAD:a.txt"}));
+  test::git(dir(), {"update-index", "--add", "--cacheinfo", "100644," + blob + ",b"});
+  ASSERT_TRUE(direct_ok());
+  std::string body = test::read_file(index_path());
+  body.resize(body.size() - 20);
+  const std::size_t at = body.find(std::string("\0\1b\0", 4));
+  ASSERT_NE(at, std::string::npos);
+  body[at + 1] = '\0';  // path length 0
+  body[at + 2] = '\0';  // and no name
+  write_bytes(index_path(), with_checksum(body));
+  EXPECT_FALSE(direct_ok());
+  expect_same_listing();
+}
+
 }  // namespace
 }  // namespace dsnguard::sources
