@@ -271,7 +271,8 @@ private:
                   changes.end());
   }
 
-  // Fallback without a cache-tree (or with unborn HEAD): libgit2's tree-to-index diff.
+  // Fallback when the index reader declines the file (index_entries.hpp), the index has no cache tree, or HEAD is
+  // unborn: libgit2's tree-to-index diff (libgit2 then reads the index, and gives its error if it refuses it).
   core::Expected<std::vector<Change>> changes_with_diff(git_repository* repo, git_index* index, git_tree* head,
                                                         core::FragmentSink& sink)
   {

@@ -148,7 +148,7 @@ core::Expected<FileList> list_git_worktree(const std::string& root, const std::s
     }
     index.reset(raw_index);
   }
-  const std::size_t count = direct ? direct->entries().size() : git_index_entrycount(index.get());
+  const std::size_t count = direct ? direct->size() : git_index_entrycount(index.get());
   list.files.reserve(count);
   UntrackedWalk walker(repo.get(), root, list);
   std::string_view last;
@@ -158,7 +158,7 @@ core::Expected<FileList> list_git_worktree(const std::string& root, const std::s
     std::uint32_t mode = 0;
     bool skip_worktree = false;
     if (direct) {
-      const IndexEntries::Entry& e = direct->entries()[i];
+      const IndexEntries::Entry e = direct->entry(i);
       path = e.path;
       mode = e.mode;
       skip_worktree = e.skip_worktree();

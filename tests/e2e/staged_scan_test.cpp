@@ -326,4 +326,35 @@ TEST(StagedScan, PreCommitHookBlocksSecretsInEveryCommitMode)
   EXPECT_NE(head_of(dir.path()), before);
 }
 
+// The staged scan reads the index with the working-tree listing's reader (sources/index_entries.hpp) and leaves
+// what it declines to libgit2. An index damaged in a way libgit2 refuses (here an unknown mandatory extension,
+// with a correct checksum) ends the scan with libgit2's error, exit 3, as in the working-tree scan; the staged
+// scan's former reader skipped the extension and scanned.
+TEST(StagedScan, IndexLibgit2RefusesIsItsErrorAndExit3)
+{
+  TempDir dir;
+  git_init(dir.path());
+  write_file(dir.path(), "d/a.py", "A = 1\n");
+  git_commit_all(dir.path(), "init");
+  write_file(dir.path(), "d/a.py", "A = '" + url_with("DamagedIndexPw5151") + "'\n");
+  git(dir.path(), {"add", "d/a.py"});
+  ASSERT_EQ(staged(dir.path()).exit_code, 1);
+
+  const std::string index = read_file(dir / ".git/index");
+  write_file(dir.path(), "body.bin", index.substr(0, index.size() - 20) + std::string("zzzz\0\0\0\0", 8));
+  const std::string hex = run({"sha1sum", dir / "body.bin"}).out.substr(0, 40);
+  std::string damaged = read_file(dir / "body.bin");
+  for (std::size_t i = 0; i < 40; i += 2) {
+    damaged.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  write_file(dir.path(), ".git/index", damaged);
+  RunOptions o;
+  o.cwd = dir.path();
+  const auto r = dsnguard({"scan", "--staged"}, o);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot read the index '" + dir.path() + "/.git/index': unsupported mandatory extension"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace dsnguard::test

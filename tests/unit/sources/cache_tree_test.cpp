@@ -122,5 +122,49 @@ TEST_F(CacheTreeTest, UnsupportedOrBrokenIndexesAreNotOk)
   EXPECT_FALSE(IndexFile::read(m_dir.path() + "/truncated").ok());
 }
 
+// The staged scan reads the index through IndexEntries, so it declines (and leaves to libgit2) what that declines,
+// including damage the staged scan's former reader accepted and libgit2 refuses: a path libgit2 rejects, an unknown
+// mandatory extension, bytes left between the extensions and the checksum; and the resolve-undo extension ("REUC"),
+// which libgit2 parses itself.
+TEST_F(CacheTreeTest, DeclinesWhatTheSharedReaderDeclines)
+{
+  const std::string good = test::read_file(index_path());
+  const std::string body = good.substr(0, good.size() - 20);
+  const std::string checksum = good.substr(good.size() - 20);  // not verified by either reader
+  const std::size_t at = body.find("e.txt");
+  ASSERT_NE(at, std::string::npos);
+  std::string dotdot = body;
+  dotdot.replace(at, 5, "../xx");
+  std::string dotgit = body;
+  dotgit.replace(at, 5, ".git:");
+  const std::vector<std::string> declined{dotdot + checksum, dotgit + checksum,
+                                          body + std::string("zzzz\0\0\0\0", 8) + checksum,
+                                          body + std::string("\0\0\0\0", 4) + checksum,
+                                          body + std::string("REUC\0\0\0\0", 8) + checksum};
+  for (const auto& bytes : declined) {
+    test::write_file(m_dir.path(), "damaged", bytes);
+    const auto index = IndexFile::read(m_dir.path() + "/damaged");
+    EXPECT_FALSE(index.ok()) << bytes.size();
+    EXPECT_FALSE(IndexEntries::read(m_dir.path() + "/damaged").has_value());
+  }
+  test::write_file(m_dir.path(), "fine", body + std::string("ZZZZ\0\0\0\0", 8) + checksum);
+  EXPECT_TRUE(IndexFile::read(m_dir.path() + "/fine").ok());
+}
+
+// git writes subtrees in index order: "a-b/" before "a/" ('-' sorts before '/'), which is not name order.
+TEST_F(CacheTreeTest, SubtreesOutOfNameOrderAreFound)
+{
+  test::write_file(m_dir.path(), "a-b/x.txt", "x\n");
+  test::write_file(m_dir.path(), "a.b/y.txt", "y\n");
+  test::git_commit_all(m_dir.path(), "dirs sorting around a/");
+  const auto index = IndexFile::read(index_path());
+  ASSERT_TRUE(index.ok());
+  for (const char* dir : {"a", "a-b", "a.b", "a/b", "z/y"}) {
+    const auto node = index.tree(dir);
+    ASSERT_TRUE(node.has_value()) << dir;
+    EXPECT_EQ(hex(node->id), rev(std::string("HEAD:") + dir)) << dir;
+  }
+}
+
 }  // namespace
 }  // namespace dsnguard::sources

@@ -356,5 +356,116 @@ TEST_F(IndexEntriesTest, DamagedStructuresGiveLibgit2sResult)
   EXPECT_GT(direct_reads, 30);
 }
 
+// What the staged scan reads from the same reader: object ids, conflicts, binary search by path, and the cache
+// tree, whose every directory (named by walking the pre-order) records HEAD's tree id and entry count there.
+TEST_F(IndexEntriesTest, IdsAndCacheTreeMatchGitAfterCommit)
+{
+  const auto index = IndexEntries::read(index_path());
+  ASSERT_TRUE(index.has_value());
+  std::ostringstream got;
+  for (const auto& e : index->entries()) {
+    got << std::oct << e.mode << std::dec << " " << oid_hex(e.id()) << " " << e.stage() << "\t" << e.path << "\n";
+  }
+  EXPECT_EQ(got.str(), test::git(dir(), {"ls-files", "-s"}));
+  EXPECT_FALSE(index->has_conflicts());
+  EXPECT_EQ(index->entries()[index->lower_bound("dir/")].path, "dir/b/c.txt");
+  EXPECT_EQ(index->entries()[index->lower_bound("dir")].path, "dir-e.txt");
+  EXPECT_EQ(index->lower_bound("zz"), index->entries().size());
+
+  const auto& tree = index->cache_tree();
+  ASSERT_FALSE(tree.empty());
+  EXPECT_EQ(index->name(tree[0]), "");
+  EXPECT_EQ(tree[0].end, tree.size());
+  std::vector<std::string> dirs;
+  const auto walk = [&](const auto& self, std::uint32_t node, const std::string& path) -> void {
+    dirs.push_back(path);
+    const std::string spec = "HEAD:" + path;
+    EXPECT_EQ(oid_hex(index->id(tree[node])), test::trim_newlines(test::git(dir(), {"rev-parse", spec}))) << path;
+    const std::string files = test::git(dir(), {"ls-files", "--", path.empty() ? "." : path});
+    EXPECT_EQ(tree[node].entry_count, std::count(files.begin(), files.end(), '\n')) << path;
+    for (std::uint32_t child = node + 1; child < tree[node].end; child = tree[child].end) {
+      const std::string name(index->name(tree[child]));
+      self(self, child, path.empty() ? name : path + "/" + name);
+    }
+  };
+  walk(walk, 0, "");
+  std::sort(dirs.begin(), dirs.end());
+  const std::vector<std::string> expected{"", ".github", "dir", "dir/b", "z", "z/" + std::string(250, 'n')};
+  EXPECT_EQ(dirs, expected);
+}
+
+TEST_F(IndexEntriesTest, StagingInvalidatesCacheTreeNodesAndConflictsAreSeen)
+{
+  test::write_file(dir(), "dir/b/c.txt", "changed\n");
+  test::git(dir(), {"add", "dir/b/c.txt"});
+  const std::string blob = test::trim_newlines(test::git(dir(), {"rev-parse", "HEAD:a.txt"}));
+  test::RunOptions stdin_info;
+  stdin_info.stdin_data = "100644 " + blob + " 2\tm.txt\n100644 " + blob + " 3\tm.txt\n";
+  test::git(dir(), {"update-index", "--index-info"}, stdin_info);
+  const auto index = IndexEntries::read(index_path());
+  ASSERT_TRUE(index.has_value());
+  EXPECT_TRUE(index->has_conflicts());
+  const std::size_t m = index->lower_bound("m.txt");
+  ASSERT_LT(m + 1, index->entries().size());
+  EXPECT_EQ(index->entries()[m].stage(), 2u);
+  EXPECT_EQ(index->entries()[m + 1].stage(), 3u);
+  EXPECT_EQ(oid_hex(index->entries()[m].id()), blob);
+  ASSERT_FALSE(index->cache_tree().empty());
+  EXPECT_LT(index->cache_tree()[0].entry_count, 0);  // the root, and dir and dir/b, are invalidated
+  expect_same_listing();
+}
+
+// libgit2 reads any negative entry count as an invalidated directory (git writes -1): so does this reader.
+TEST_F(IndexEntriesTest, AnyNegativeCacheTreeCountIsAnInvalidatedNode)
+{
+  test::write_file(dir(), "a.txt", "changed\n");
+  test::git(dir(), {"add", "a.txt"});
+  std::string body = test::read_file(index_path());
+  body.resize(body.size() - 20);
+  // The root node comes first: an empty name, then its entry count.
+  const std::size_t minus_one = body.find(std::string("\0-1 ", 4), body.find("TREE"));
+  ASSERT_NE(minus_one, std::string::npos);
+  body[minus_one + 2] = '7';
+  write_bytes(index_path(), with_checksum(body));
+  const auto index = IndexEntries::read(index_path());
+  ASSERT_TRUE(index.has_value());
+  ASSERT_FALSE(index->cache_tree().empty());
+  EXPECT_EQ(index->cache_tree()[0].entry_count, -7);
+  expect_same_listing();
+  ASSERT_TRUE(list_git_worktree(dir(), "", IndexReader::libgit2).has_value());
+}
+
+// From 256 KiB on the file is mapped instead of copied: the same entries, the same listing.
+TEST_F(IndexEntriesTest, LargeIndexIsReadLikeASmallOne)
+{
+  const std::string blob = test::trim_newlines(test::git(dir(), {"rev-parse", "HEAD:a.txt"}));
+  test::RunOptions stdin_info;
+  for (int i = 0; i < 3000; ++i) {
+    stdin_info.stdin_data += "100644 " + blob + " 0\tmany/" + std::string(80, 'p') + std::to_string(i) + "\n";
+  }
+  test::git(dir(), {"update-index", "--index-info"}, stdin_info);
+  ASSERT_GE(test::read_file(index_path()).size(), std::size_t{256} << 10);
+  ASSERT_TRUE(direct_ok());
+  EXPECT_EQ(entries_as_ls_files(), git_ls_files());
+  expect_same_listing("many");
+}
+
+// A nameless entry (split indexes only): an entry for "b" edited to an empty path keeps its size (64 bytes).
+TEST_F(IndexEntriesTest, EmptyPathIsLeftToLibgit2)
+{
+  const std::string blob = test::trim_newlines(test::git(dir(), {"rev-parse", "HEAD:a.txt"}));
+  test::git(dir(), {"update-index", "--add", "--cacheinfo", "100644," + blob + ",b"});
+  ASSERT_TRUE(direct_ok());
+  std::string body = test::read_file(index_path());
+  body.resize(body.size() - 20);
+  const std::size_t at = body.find(std::string("\0\1b\0", 4));
+  ASSERT_NE(at, std::string::npos);
+  body[at + 1] = '\0';  // path length 0
+  body[at + 2] = '\0';  // and no name
+  write_bytes(index_path(), with_checksum(body));
+  EXPECT_FALSE(direct_ok());
+  expect_same_listing();
+}
+
 }  // namespace
 }  // namespace dsnguard::sources
