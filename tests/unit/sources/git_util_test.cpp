@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "sources/git_util.hpp"
 #include "support/postgres.hpp"
 #include "support/process.hpp"
@@ -45,7 +49,15 @@ TEST(GitUtil, TlsAndSshTransportsInitialiseOnFirstUse)
     ASSERT_EQ(git_remote_create_detached(&raw, url.c_str()), 0) << git_error_text();
     const std::unique_ptr<git_remote, decltype(&git_remote_free)> remote(raw, &git_remote_free);
     git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
-    EXPECT_LT(git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr), 0) << scheme;
+    {
+#if defined(__SANITIZE_ADDRESS__)
+      // libgit2 1.5's SSH transport leaks two small git_str buffers when the handshake fails (its
+      // _git_ssh_setup_conn error path); with fast unwinding the report shows only libgit2's allocator, so this
+      // call's allocations are exempted here rather than by a suppression that would hide every such leak.
+      const __lsan::ScopedDisabler libgit2_leaks;
+#endif
+      EXPECT_LT(git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr), 0) << scheme;
+    }
     const std::string message = git_error_text();
     EXPECT_FALSE(message.empty()) << scheme;
     // It connected and failed in the handshake ("SSL error: ... EOF", "failed to start SSH session").
