@@ -4,6 +4,7 @@
 
 #include "dsn/conninfo.hpp"
 #include "dsn/detail.hpp"
+#include "util/strings.hpp"
 
 namespace dsnguard::dsn {
 
@@ -17,17 +18,12 @@ bool is_space_or_ctl(char c)
   return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
 }
 
-bool is_quote(char c)
-{
-  return c == '"' || c == '\'' || c == '`';
-}
-
 std::size_t simple_extent(std::string_view text, std::size_t from, char opener)
 {
   std::size_t i = from;
   for (; i < text.size(); ++i) {
     const char c = text[i];
-    if (is_space_or_ctl(c) || (is_quote(opener) ? c == opener : is_quote(c))) {
+    if (is_space_or_ctl(c) || (util::is_quote(opener) ? c == opener : util::is_quote(c))) {
       break;
     }
     if (opener == '<' && c == '>') {

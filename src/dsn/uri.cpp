@@ -5,6 +5,7 @@
 
 #include "dsn/conninfo.hpp"
 #include "dsn/detail.hpp"
+#include "util/strings.hpp"
 
 namespace dsnguard::dsn {
 
@@ -18,21 +19,10 @@ bool is_alpha(char c)
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool is_scheme_char(char c)
-{
-  // '_' is outside RFC 3986 but SQLAlchemy driver names use it (oracle+cx_oracle, ibm_db_sa).
-  return is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-' || c == '_';
-}
-
 bool is_space_or_ctl(char c)
 {
   const auto u = static_cast<unsigned char>(c);
   return u <= 0x20 || u == 0x7f;
-}
-
-bool is_quote(char c)
-{
-  return c == '"' || c == '\'' || c == '`';
 }
 
 // End of the raw URI text starting at `from`: whitespace always ends it; inside quotes only the enclosing quote
@@ -46,14 +36,14 @@ std::size_t extent_end(std::string_view text, std::size_t from, char opener)
     if (is_space_or_ctl(c)) {
       break;
     }
-    if (is_quote(opener)) {
+    if (util::is_quote(opener)) {
       // A backslash-escaped quote (\" inside "...") belongs to the value.
       if (c == opener && !(i > from && text[i - 1] == '\\')) {
         break;
       }
       continue;
     }
-    if (is_quote(c) || (opener == '<' && c == '>')) {
+    if (util::is_quote(c) || (opener == '<' && c == '>')) {
       break;
     }
     if (c == '(') {
@@ -188,7 +178,7 @@ core::Expected<ConnInfo> parse_uri(std::string_view text, char opener)
   if (text.empty() || !is_alpha(text[0])) {
     return fail(ErrorCode::parse, "not a URI: no scheme");
   }
-  while (i < text.size() && is_scheme_char(text[i])) {
+  while (i < text.size() && util::is_url_scheme_char(text[i])) {
     ++i;
   }
   if (text.substr(i, 3) != "://") {

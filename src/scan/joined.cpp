@@ -1,5 +1,7 @@
 #include "scan/joined.hpp"
 
+#include "util/strings.hpp"
+
 namespace dsnguard::scan {
 
 namespace {
@@ -7,17 +9,6 @@ namespace {
 constexpr std::size_t k_max_pieces = 16;
 constexpr std::size_t k_max_text = 2048;
 constexpr std::size_t k_max_gap = 256;  // whitespace and a joiner between two pieces
-
-bool is_quote(char c)
-{
-  return c == '"' || c == '\'' || c == '`';
-}
-
-bool is_scheme_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.'
-         || c == '-';
-}
 
 bool is_name_start(char c)
 {
@@ -87,7 +78,7 @@ std::optional<std::size_t> literal_at(std::string_view bytes, std::size_t i)
 {
   for (std::size_t k = 0; k < 3 && i + k < bytes.size(); ++k) {
     const char c = bytes[i + k];
-    if (is_quote(c)) {
+    if (util::is_quote(c)) {
       return i + k;
     }
     if (std::string_view("rRbBuUfF$@").find(c) == std::string_view::npos) {
@@ -109,7 +100,7 @@ std::optional<std::size_t> split_url_start(std::string_view bytes, std::size_t o
       sep = i;
       break;
     }
-    if (!is_scheme_char(c) && c != ':') {
+    if (!util::is_url_scheme_char(c) && c != ':') {
       return std::nullopt;
     }
   }
@@ -117,10 +108,10 @@ std::optional<std::size_t> split_url_start(std::string_view bytes, std::size_t o
     return std::nullopt;
   }
   std::size_t begin = offset;
-  while (begin > 0 && offset - begin < 32 && (is_scheme_char(bytes[begin - 1]) || bytes[begin - 1] == ':')) {
+  while (begin > 0 && offset - begin < 32 && (util::is_url_scheme_char(bytes[begin - 1]) || bytes[begin - 1] == ':')) {
     --begin;
   }
-  if (begin == 0 || !is_quote(bytes[begin - 1])) {
+  if (begin == 0 || !util::is_quote(bytes[begin - 1])) {
     return std::nullopt;
   }
   const char quote = bytes[begin - 1];
@@ -133,7 +124,7 @@ std::optional<std::size_t> split_url_start(std::string_view bytes, std::size_t o
 
 std::optional<JoinedLiteral> join_literals(std::string_view bytes, std::size_t start)
 {
-  if (start == 0 || start > bytes.size() || !is_quote(bytes[start - 1])) {
+  if (start == 0 || start > bytes.size() || !util::is_quote(bytes[start - 1])) {
     return std::nullopt;
   }
   JoinedLiteral out;

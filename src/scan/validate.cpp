@@ -12,11 +12,6 @@ namespace dsnguard::scan {
 
 namespace {
 
-bool is_quote(char c)
-{
-  return c == '"' || c == '\'' || c == '`';
-}
-
 char opener_at(std::string_view text, std::size_t start)
 {
   if (start == 0) {
@@ -25,7 +20,7 @@ char opener_at(std::string_view text, std::size_t start)
   const char c = text[start - 1];
   // An escaped opening quote (a JSON string inside a JSON string) is closed by an escaped quote: let the parser
   // stop at any quote instead of looking for an unescaped one.
-  if (is_quote(c) && start > 1 && text[start - 2] == '\\') {
+  if (util::is_quote(c) && start > 1 && text[start - 2] == '\\') {
     return '\0';
   }
   return c;
@@ -36,7 +31,7 @@ std::string_view rest_of_string(std::string_view text, std::size_t start)
 {
   const char opener = opener_at(text, start);
   std::size_t end = start;
-  while (end < text.size() && text[end] != '\n' && text[end] != '\r' && !(is_quote(opener) && text[end] == opener)) {
+  while (end < text.size() && text[end] != '\n' && text[end] != '\r' && !(util::is_quote(opener) && text[end] == opener)) {
     ++end;
   }
   return text.substr(start, end - start);
@@ -228,7 +223,7 @@ std::optional<Candidate> validate(const core::Rule& rule, std::string_view text,
   dsn::Span span = group.value_or(dsn::Span{start, end - start});
   std::string_view value = text.substr(span.offset, span.length);
   bool quoted = false;
-  if (!value.empty() && is_quote(value.front())) {
+  if (!value.empty() && util::is_quote(value.front())) {
     if (value.size() < 2 || value.back() != value.front()) {
       return std::nullopt;
     }

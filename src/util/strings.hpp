@@ -24,4 +24,18 @@ std::string c_string_literal(std::string_view bytes);
 // Shannon entropy in bits per byte.
 double entropy(std::string_view s);
 
+// ", ' or `: the quotes that delimit string literals in code and configuration files.
+inline bool is_quote(char c)
+{
+  return c == '"' || c == '\'' || c == '`';
+}
+
+// A character of a URL scheme after its first letter: RFC 3986's letters, digits, '+', '.' and '-', plus '_', which
+// SQLAlchemy driver names use (oracle+cx_oracle, ibm_db_sa).
+inline bool is_url_scheme_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.'
+         || c == '-' || c == '_';
+}
+
 }  // namespace dsnguard::util

@@ -29,6 +29,8 @@ TEST(Joined, AdjacentLiteralsAcrossLines)
             "postgresql://app:s3cretPw9@db.acme.net/app");
   EXPECT_EQ(joined("const char* u = \"postgres://app:\" \"s3cretPw9@db\";"), "postgres://app:s3cretPw9@db");
   EXPECT_EQ(joined("u = \"postgres://app:\" \\\n    \"s3cretPw9@db\"\n"), "postgres://app:s3cretPw9@db");
+  // The URI parser's scheme grammar, '_' of SQLAlchemy driver names included.
+  EXPECT_EQ(joined("u = \"oracle+cx_oracle://app:\" \"s3cretPw9@db\"", "oracle"), "oracle+cx_oracle://app:s3cretPw9@db");
 }
 
 TEST(Joined, PlusAndPhpDot)
