@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="cmake g++ ninja-build pkg-config git ca-certificates openssl
-libgit2-dev zlib1g-dev libre2-dev libpq-dev nlohmann-json3-dev libexpected-dev libgtest-dev libgmock-dev
+libgit2-dev zlib1g-dev libdeflate-dev libre2-dev libpq-dev nlohmann-json3-dev libexpected-dev libgtest-dev libgmock-dev
 postgresql-15 postgresql-client-15 python3 python3-jsonschema pre-commit clang libclang-rt-14-dev strace"
 
 missing=""
