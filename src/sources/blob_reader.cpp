@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -151,7 +152,11 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   // Pass 1: straight from the pack files, each delta chain resolved once.
   std::vector<std::atomic<std::uint8_t>> from_pack(jobs.size());
-  if (!read_pack_blobs(options.git_dir, jobs, threads, from_pack,
+  std::unique_ptr<PackSet> own_packs;
+  if (options.packs == nullptr) {
+    own_packs = std::make_unique<PackSet>(options.git_dir);
+  }
+  if (!read_pack_blobs(options.packs != nullptr ? *options.packs : *own_packs, jobs, threads, from_pack,
                        [&](std::uint32_t i, const char* data, std::size_t size, core::DeltaContext* delta) {
                          const bool more = deliver(jobs[i], data, size, delta);
                          done.fetch_add(1, std::memory_order_relaxed);

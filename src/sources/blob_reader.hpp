@@ -18,6 +18,7 @@ struct BlobReadOptions {
   std::uint64_t max_file_size = 10ull * 1024 * 1024;
   unsigned threads = 0;   // 0 = hardware concurrency
   bool progress = false;  // a progress line on stderr (objects done/total, MiB/s)
+  PackSet* packs = nullptr;  // the packs of git_dir already loaded by the caller (null: loaded here)
 };
 
 // Sort key of every object in the repository's pack indexes (pack number << 40 | offset); objects not in a pack

@@ -103,10 +103,10 @@ OidSet read_shallow(const std::string& git_dir)
 }
 
 CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
-                         const OidSet& hidden, std::size_t bulk_after)
+                         const OidSet& hidden, std::size_t bulk_after, PackSet* packs)
 {
   CommitGraph g;
-  CommitReader reader(repo, bulk_after);
+  CommitReader reader(repo, bulk_after, packs);
   CommitInfo info;
   std::vector<std::vector<git_oid>> parent_ids;
   std::vector<git_oid> stack;

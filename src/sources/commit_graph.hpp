@@ -54,17 +54,24 @@ struct CommitGraph {
   bool truncated = false;            // a shallow boundary was reached
 };
 
+class PackSet;  // pack_reader.hpp
+
+// How many commits a walk looks up one by one before it parses all commits of the packs instead.
+inline constexpr std::size_t k_bulk_commits_after = 2000;
+
 // The commits $GIT_DIR/shallow lists (empty for a complete clone).
 OidSet read_shallow(const std::string& git_dir);
 
 // Walks from `starts`, not entering commits in `hidden` (nor their ancestors: callers pass a closed set from
 // reachable()). Parents of shallow commits are not followed. Missing commits are recorded, not fatal. Past
-// `bulk_after` commits, the rest are read by parsing all commits of the packs at once (CommitReader).
+// `bulk_after` commits, the rest are read by parsing all commits of the packs at once (CommitReader), from
+// `packs` when given (a PackSet the caller reads trees and blobs from next).
 CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
-                         const OidSet& hidden = {}, std::size_t bulk_after = 2000);
+                         const OidSet& hidden = {}, std::size_t bulk_after = k_bulk_commits_after,
+                         PackSet* packs = nullptr);
 
 // Every commit reachable from `starts` (inclusive), stopping at shallow commits; missing ones are ignored.
 OidSet reachable(git_repository* repo, const std::vector<git_oid>& starts, const OidSet& shallow,
-                 std::size_t bulk_after = 2000);
+                 std::size_t bulk_after = k_bulk_commits_after);
 
 }  // namespace dsnguard::sources

@@ -1,6 +1,7 @@
 #include "sources/commit_reader.hpp"
 
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -81,14 +82,21 @@ bool parse_commit(const char* data, std::size_t size, CommitInfo& out)
   return true;
 }
 
-CommitReader::CommitReader(git_repository* repo, std::size_t bulk_after) : m_repo(repo), m_bulk_after(bulk_after) {}
+CommitReader::CommitReader(git_repository* repo, std::size_t bulk_after, PackSet* packs)
+    : m_repo(repo), m_bulk_after(bulk_after), m_packs(packs)
+{
+}
 
 void CommitReader::load_packs()
 {
   m_bulk = true;
   std::mutex mutex;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  read_pack_commits(git_repository_path(m_repo), threads, [&](const git_oid& id, const char* data, std::size_t size) {
+  std::unique_ptr<PackSet> own;
+  if (m_packs == nullptr) {
+    own = std::make_unique<PackSet>(git_repository_path(m_repo));
+  }
+  read_pack_commits(m_packs != nullptr ? *m_packs : *own, threads, [&](const git_oid& id, const char* data, std::size_t size) {
     thread_local CommitInfo info;
     if (!parse_commit(data, size, info)) {
       return true;  // libgit2 reads it

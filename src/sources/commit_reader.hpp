@@ -24,7 +24,8 @@ bool parse_commit(const char* data, std::size_t size, CommitInfo& out);
 
 class CommitReader {
 public:
-  CommitReader(git_repository* repo, std::size_t bulk_after);
+  // Past `bulk_after` lookups, every commit of the packs is parsed at once (from `packs` when given).
+  CommitReader(git_repository* repo, std::size_t bulk_after, PackSet* packs = nullptr);
 
   // False when the commit cannot be read (missing, or not a commit).
   bool read(const git_oid& id, CommitInfo& out);
@@ -40,6 +41,7 @@ private:
 
   git_repository* m_repo;
   std::size_t m_bulk_after;
+  PackSet* m_packs;
   std::size_t m_lookups = 0;
   bool m_bulk = false;
   OidMap<Packed> m_packed;

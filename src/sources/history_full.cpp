@@ -294,7 +294,7 @@ private:
 
 }  // namespace
 
-void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, unsigned threads,
+void HistoryIndex::add_full(git_repository* repo, PackSet& packs, unsigned threads,
                             const CommitGraph& graph, std::vector<std::string>& missing)
 {
   threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
@@ -322,8 +322,8 @@ void HistoryIndex::add_full(git_repository* repo, const std::string& git_dir, un
   }
   {
     TreeStore store(repo);
-    store.load_packs(git_dir, threads);
-    ::malloc_trim(0);  // the pack index structures are gone: give their pages back before the walk grows
+    store.load_packs(packs, threads);
+    ::malloc_trim(0);  // the tree pass's children lists are gone: give their pages back before the walk grows
     if (timing) {
       std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
                    store.stats().c_str(), now_mb(), peak_mb());

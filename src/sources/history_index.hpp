@@ -13,6 +13,8 @@
 
 namespace dsnguard::sources {
 
+class PackSet;  // pack_reader.hpp
+
 class HistoryIndex {
 public:
   // 28 bytes (git/git has 262k).
@@ -30,9 +32,9 @@ public:
 
   // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
   // commit recorded for a (blob, path) introduced it), in the order of a recursive walk of each commit's tree that
-  // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees are read from the packs
-  // of `git_dir` on `threads` workers (0 = hardware concurrency), others through `repo`. (history_full.cpp)
-  void add_full(git_repository* repo, const std::string& git_dir, unsigned threads, const CommitGraph& graph,
+  // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees are read from
+  // `packs` on `threads` workers (0 = hardware concurrency), others through `repo`. (history_full.cpp)
+  void add_full(git_repository* repo, PackSet& packs, unsigned threads, const CommitGraph& graph,
                 std::vector<std::string>& missing);
 
   // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents

@@ -13,6 +13,7 @@
 
 #include "sources/blob_reader.hpp"
 #include "sources/history_index.hpp"
+#include "sources/pack_reader.hpp"
 
 namespace dsnguard::sources {
 
@@ -35,18 +36,32 @@ public:
     DSNGUARD_TRY_ASSIGN(const Scope scope, m_config.scope(m_repo.get(), m_tips, sink));
     const OidSet hidden = scope.hide.empty() ? OidSet{} : reachable(m_repo.get(), scope.hide, shallow);
     const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
+    const auto cpu_seconds = [](const rusage& u) {
+      return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+             + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
     auto t0 = std::chrono::steady_clock::now();
+    double cpu0 = 0;
+    if (timing) {
+      rusage usage{};
+      ::getrusage(RUSAGE_SELF, &usage);
+      cpu0 = cpu_seconds(usage);
+    }
     const auto lap = [&](const char* what) {
       if (timing) {
         const auto now = std::chrono::steady_clock::now();
         rusage usage{};
         ::getrusage(RUSAGE_SELF, &usage);
-        std::fprintf(stderr, "timing: %s %.3f s (peak RSS so far %ld MB)\n", what,
-                     std::chrono::duration<double>(now - t0).count(), usage.ru_maxrss / 1024);
+        std::fprintf(stderr, "timing: %s %.3f s, CPU %.3f s (peak RSS so far %ld MB)\n", what,
+                     std::chrono::duration<double>(now - t0).count(), cpu_seconds(usage) - cpu0,
+                     usage.ru_maxrss / 1024);
         t0 = now;
+        cpu0 = cpu_seconds(usage);
       }
     };
-    m_graph = walk_commits(m_repo.get(), scope.starts, shallow, hidden);
+    // The commit, tree and blob passes read the same packs: their headers are parsed once.
+    PackSet packs(m_git_dir);
+    m_graph = walk_commits(m_repo.get(), scope.starts, shallow, hidden, k_bulk_commits_after, &packs);
     m_partial = scope.partial;
     if (m_graph.truncated) {
       m_shallow = true;
@@ -66,7 +81,7 @@ public:
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
     if (scope.full) {
-      m_index.add_full(m_repo.get(), m_git_dir, m_config.threads, m_graph, missing);
+      m_index.add_full(m_repo.get(), packs, m_config.threads, m_graph, missing);
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }
@@ -92,6 +107,7 @@ public:
     ro.max_file_size = m_config.max_file_size;
     ro.threads = m_config.threads;
     ro.progress = m_config.progress;
+    ro.packs = &packs;
     const auto fill = [this](std::uint32_t tag, core::Fragment& f) {
       const auto& b = m_index.blobs()[tag];
       f.origin.path = m_index.path(b.path);
@@ -109,7 +125,8 @@ public:
       const auto& b = m_index.blobs()[tag];
       return "blob at " + m_index.path(b.path);
     };
-    DSNGUARD_TRY(read_blobs(std::move(jobs), ro, sink, fill, describe));
+    DSNGUARD_TRY_ASSIGN(const std::uint64_t read_bytes, read_blobs(std::move(jobs), ro, sink, fill, describe));
+    if (timing) std::fprintf(stderr, "timing: %.1f MiB of blobs\n", read_bytes / 1048576.0);
     lap("blob reads");
     return {};
   }

@@ -88,17 +88,16 @@ private:
   int m_fd;
 };
 
-// One object of the pack (24 bytes: git/git has 849k). Its data ends where the next object starts; its header
-// (inflated size, base reference) is parsed again when it is read.
+// One object of the pack (16 bytes: git/git has 849k, kept through all passes of a history scan). Its data ends
+// where the next object starts; its header (inflated size, base reference) is parsed again when it is read.
 struct Entry {
-  std::uint64_t offset = 0;     // of its header in the pack
-  std::uint32_t oid_index = 0;  // position in the .idx (oid order)
-  std::int32_t base = -1;       // entry index of the delta base, -1 for whole objects
-  std::uint32_t tag = 0;
-  std::uint8_t type = 0;        // 0 when the header is malformed
-  bool wanted = false;
-  bool needed = false;  // wanted, or the base of something needed
+  std::uint64_t offset : 56 = 0;    // of its header in the pack
+  std::uint64_t type : 4 = 0;       // 0 when the header is malformed
+  std::uint64_t root_type : 4 = 0;  // the type at the root of its delta chain (a delta type when that is broken)
+  std::uint32_t oid_index = 0;      // position in the .idx (oid order)
+  std::int32_t base = -1;           // entry index of the delta base, -1 for whole objects
 };
+static_assert(sizeof(Entry) == 16);
 
 // The header of one pack object: type, inflated size (of the delta for deltas) and where its base is.
 struct Header {
@@ -277,21 +276,49 @@ bool read_at(int fd, unsigned char* out, std::size_t n, std::uint64_t offset)
   return true;
 }
 
-class Pack {
+// One .idx/.pack pair with every object header parsed (PackSet keeps one per pack for all passes of a scan).
+class PackIndex {
 public:
-  Pack(const std::string& idx_file, const std::string& pack_file)
+  PackIndex(const std::string& idx_file, const std::string& pack_file, const std::string& rev_file)
       : m_idx(idx_file), m_pack(pack_file), m_fd(pack_file)
   {
+    m_ok = load(rev_file);
+    m_pack.reset();
+  }
+  PackIndex(const PackIndex&) = delete;
+  PackIndex& operator=(const PackIndex&) = delete;
+
+  // False when the files are not a version-2 pair: its objects are left to libgit2.
+  bool ok() const { return m_ok; }
+  std::uint32_t count() const { return m_count; }
+  const Entry& entry(std::uint32_t i) const { return m_entries[i]; }
+  // Entry index of the object at .idx position `k` (oid order).
+  std::uint32_t by_oid(std::uint32_t k) const { return m_by_oid[k]; }
+  // Raw 20-byte id of the object at .idx position `k`.
+  const unsigned char* raw_id(std::uint32_t k) const { return m_ids + std::size_t{k} * 20; }
+  // Lets the pages of the .idx go (read again only for tree and commit ids: raw_id).
+  void release_ids() const { m_idx.release(); }
+
+  // Reads entry `i` from the pack file into `buf`: `h` is its header, [data, data + size) its zlib stream. False
+  // when it cannot be read or its header is malformed.
+  bool read_entry(std::uint32_t i, Bytes& buf, const unsigned char*& data, std::size_t& size, Header& h) const
+  {
+    const std::uint64_t n = end_of(i) - m_entries[i].offset;
+    unsigned char* bytes = buf.get(n);
+    if (!read_at(m_fd.get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
+      return false;
+    }
+    data = bytes + h.length;
+    size = n - h.length;
+    return true;
   }
 
-  // Parses the index and every object header. Wanted objects: with `wanted` set, those whose id it holds (tag =
-  // position in `wanted`, which is sorted by id); else every object whose type (after delta resolution) is
-  // `type` (tag = its .idx position). False when the files are not a version-2 pair. Afterwards objects are read
-  // with pread, not through the mapping: the objects of one delta tree lie all over the pack, and the mapped pages
-  // they touch would count as resident memory (hundreds of MB on git/git).
-  bool load(const std::span<const BlobJob>* wanted, std::uint8_t type)
+private:
+  // Parses the index and every object header. Afterwards objects are read with pread, not through the mapping:
+  // the objects of one delta tree lie all over the pack, and the mapped pages they touch would count as resident
+  // memory (hundreds of MB on git/git).
+  bool load(const std::string& rev_file)
   {
-    m_type = type;
     const unsigned char* p = m_idx.data();
     if (p == nullptr || m_pack.data() == nullptr || m_fd.get() < 0 || m_idx.size() < 8 + 1024 || p[0] != 0xff
         || p[1] != 't' || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
@@ -315,10 +342,16 @@ public:
         }
         off = (std::uint64_t{be32(q)} << 32) | be32(q + 4);
       }
+      if (off >= m_pack.size()) {
+        return false;  // past the pack: not this pack's index
+      }
       m_entries[i].offset = off;
       m_entries[i].oid_index = i;
     }
-    std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
+    if (!order_by_rev(rev_file)) {
+      std::sort(m_entries.begin(), m_entries.end(),
+                [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
+    }
     m_pack_end = m_pack.size() >= 20 ? m_pack.size() - 20 : 0;
     m_by_oid.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -347,49 +380,171 @@ public:
         e.base = find_oid(h.base_id);
       }
     }
-    m_pack.reset();
+    resolve_root_types();
+    m_idx.release();  // its offset tables are not read again; the ids only for tree and commit ids (raw_id)
+    return true;
+  }
+
+  // Puts the entries in pack order from the pack's reverse index (.rev: git 2.31+ writes one with
+  // pack.writeReverseIndex, the default since 2.41), which saves sorting them. False when there is none or it does
+  // not fit this pack.
+  bool order_by_rev(const std::string& rev_file)
+  {
+    const Mapping rev(rev_file);
+    const unsigned char* r = rev.data();
+    const std::uint32_t n = m_count;
+    if (r == nullptr || rev.size() != 12 + std::size_t{n} * 4 + 40 || be32(r) != 0x52494458u || be32(r + 4) != 1
+        || be32(r + 8) != 1) {
+      return false;
+    }
+    std::vector<Entry> ordered(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t k = be32(r + 12 + std::size_t{i} * 4);
+      if (k >= n || (i > 0 && m_entries[k].offset <= ordered[i - 1].offset)) {
+        return false;  // not a permutation in increasing offset order
+      }
+      ordered[i] = m_entries[k];
+    }
+    m_entries.swap(ordered);
+    return true;
+  }
+
+  // A delta has the type of the whole object at the root of its chain; a chain whose base is missing or malformed
+  // keeps a delta type (bounded walks: no cycles).
+  void resolve_root_types()
+  {
+    std::vector<std::uint32_t> chain;
+    for (std::uint32_t i = 0; i < m_count; ++i) {
+      chain.clear();
+      std::int32_t j = static_cast<std::int32_t>(i);
+      while (m_entries[j].root_type == 0 && m_entries[j].base >= 0 && chain.size() < 10000) {
+        chain.push_back(static_cast<std::uint32_t>(j));
+        j = m_entries[j].base;
+      }
+      std::uint8_t type = m_entries[j].root_type;
+      if (type == 0) {
+        type = m_entries[j].base < 0 || chain.size() >= 10000 ? m_entries[j].type : 0;
+        m_entries[j].root_type = type;
+      }
+      for (const std::uint32_t c : chain) {
+        m_entries[c].root_type = type;
+      }
+    }
+  }
+
+  // Where entry `i`'s data ends: the next object's offset, or the pack's trailer.
+  std::uint64_t end_of(std::uint32_t i) const { return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end; }
+
+  std::int32_t find_offset(std::uint64_t off) const
+  {
+    const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), off,
+                                     [](const Entry& e, std::uint64_t o) { return e.offset < o; });
+    return it != m_entries.end() && it->offset == off ? static_cast<std::int32_t>(it - m_entries.begin()) : -1;
+  }
+
+  // Entry index of a raw oid in this pack (binary search over the sorted .idx ids), -1 when absent.
+  std::int32_t find_oid(const unsigned char* raw) const
+  {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = m_count;
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      const int c = std::memcmp(m_ids + std::size_t{mid} * 20, raw, 20);
+      if (c == 0) {
+        return static_cast<std::int32_t>(m_by_oid[mid]);
+      }
+      (c < 0 ? lo : hi) = c < 0 ? mid + 1 : mid;
+    }
+    return -1;
+  }
+
+  Mapping m_idx;
+  Mapping m_pack;  // only while load() parses the headers
+  Fd m_fd;         // the pack, for pread
+  bool m_ok = false;
+  std::uint64_t m_pack_end = 0;
+  const unsigned char* m_ids = nullptr;
+  std::uint32_t m_count = 0;
+  std::vector<Entry> m_entries;         // by pack offset
+  std::vector<std::uint32_t> m_by_oid;  // .idx position -> entry index
+};
+
+}  // namespace
+
+struct PackSet::Packs {
+  std::vector<std::unique_ptr<PackIndex>> list;  // in pack_bases order
+};
+
+namespace {
+
+std::vector<std::string> pack_bases(const std::string& git_dir)
+{
+  const std::string dir = git_dir + "/objects/pack";
+  std::vector<std::string> packs;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".pack") == 0) {
+        packs.push_back(dir + "/" + name.substr(0, name.size() - 5));
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(packs.begin(), packs.end());
+  return packs;
+}
+
+// One pass over a pack: the wanted objects, the bases they need, and the delta trees under them.
+class PackWalk {
+public:
+  // Wanted objects: with `wanted` set, those whose id it holds (tag = position in `wanted`, which is sorted by
+  // id); else every object whose type (after delta resolution) is `type` (tag = its .idx position).
+  PackWalk(const PackIndex& pack, const std::span<const BlobJob>* wanted, std::uint8_t type)
+      : m_pack(pack), m_type(type)
+  {
+    const std::uint32_t n = pack.count();
+    m_tag.assign(n, 0);
+    m_flags.assign(n, 0);
     if (wanted != nullptr) {
       // Both lists are sorted by id: one merge.
       std::size_t w = 0;
       for (std::uint32_t k = 0; k < n && w < wanted->size(); ++k) {
-        const unsigned char* id = m_ids + std::size_t{k} * 20;
+        const unsigned char* id = pack.raw_id(k);
         int c = -1;
         while (w < wanted->size() && (c = std::memcmp((*wanted)[w].id.id, id, 20)) < 0) {
           ++w;
         }
         if (c == 0) {
-          Entry& e = m_entries[m_by_oid[k]];
-          e.wanted = e.type != 0;
-          e.tag = static_cast<std::uint32_t>(w);
+          const std::uint32_t i = pack.by_oid(k);
+          if (pack.entry(i).type != 0) {
+            m_flags[i] = k_wanted;
+            m_tag[i] = static_cast<std::uint32_t>(w);
+          }
         }
       }
     } else {
-      // A delta has the type of the whole object at the root of its chain (bounded walk: no cycles).
       for (std::uint32_t i = 0; i < n; ++i) {
-        std::int32_t j = static_cast<std::int32_t>(i);
-        for (int depth = 0; j >= 0 && m_entries[j].base >= 0 && depth < 10000; ++depth) {
-          j = m_entries[j].base;
-        }
-        if (j >= 0 && m_entries[j].base < 0 && m_entries[j].type == type) {
-          m_entries[i].wanted = true;
-          m_entries[i].tag = m_entries[i].oid_index;
+        if (pack.entry(i).root_type == type) {
+          m_flags[i] = k_wanted;
+          m_tag[i] = pack.entry(i).oid_index;
         }
       }
     }
-    // The ids are read again only for tree and commit ids (raw_id): let their pages go.
-    m_idx.release();
     // Mark every base a wanted object needs, and children lists of needed objects.
     for (std::uint32_t i = 0; i < n; ++i) {
-      for (std::int32_t j = static_cast<std::int32_t>(i); j >= 0 && m_entries[i].wanted && !m_entries[j].needed;
-           j = m_entries[j].base) {
-        m_entries[j].needed = true;
+      if ((m_flags[i] & k_wanted) == 0) {
+        continue;
+      }
+      for (std::int32_t j = static_cast<std::int32_t>(i); j >= 0 && (m_flags[j] & k_needed) == 0;
+           j = pack.entry(j).base) {
+        m_flags[j] |= k_needed;
       }
     }
     // Children lists as one flat array (counting sort by base): a vector per entry costs ~35 MB on git/git.
     m_first_child.assign(std::size_t{n} + 1, 0);
     for (std::uint32_t i = 0; i < n; ++i) {
-      const Entry& e = m_entries[i];
-      if (e.needed && e.base >= 0) {
+      const Entry& e = pack.entry(i);
+      if ((m_flags[i] & k_needed) != 0 && e.base >= 0) {
         ++m_first_child[static_cast<std::uint32_t>(e.base) + 1];
       }
     }
@@ -399,8 +554,8 @@ public:
     m_child_list.assign(m_first_child[n], 0);
     std::vector<std::uint32_t> fill(m_first_child.begin(), m_first_child.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i) {
-      const Entry& e = m_entries[i];
-      if (!e.needed) {
+      const Entry& e = pack.entry(i);
+      if ((m_flags[i] & k_needed) == 0) {
         continue;
       }
       if (e.base >= 0) {
@@ -409,8 +564,11 @@ public:
         m_roots.push_back(i);
       }
     }
-    return true;
   }
+
+  ~PackWalk() { m_pack.release_ids(); }  // the ids this pass touched (wanted, raw_id) need not stay resident
+  PackWalk(const PackWalk&) = delete;
+  PackWalk& operator=(const PackWalk&) = delete;
 
   // The delta children of entry `i`, in pack order.
   std::span<const std::uint32_t> children(std::uint32_t i) const
@@ -448,7 +606,7 @@ public:
 
   // Resolves the delta tree under each root taken from `next`; calls fn for wanted blobs.
   bool run(std::atomic<std::size_t>& next, std::atomic<bool>& stop, std::vector<std::atomic<std::uint8_t>>* done,
-           const PackBlobFn& fn)
+           const PackBlobFn& fn) const
   {
     Inflater inflater;
     if (!inflater) {
@@ -461,7 +619,7 @@ public:
     Bytes in;
     bool ok = true;
     const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
-      const Entry& e = m_entries[i];
+      const Entry& e = m_pack.entry(i);
       if (level.size() <= depth) {
         level.resize(depth + 1);
         memos.resize(depth + 1);
@@ -472,7 +630,7 @@ public:
       const unsigned char* data = nullptr;
       std::size_t in_size = 0;
       Header h;
-      if (!read_entry(i, in, data, in_size, h)) {
+      if (!m_pack.read_entry(i, in, data, in_size, h)) {
         return false;  // unreadable: its subtree is left to libgit2
       }
       if (e.base < 0) {
@@ -489,10 +647,10 @@ public:
           return false;
         }
       }
-      if (e.wanted && (done == nullptr || (*done)[e.tag].exchange(1) == 0)) {
+      if ((m_flags[i] & k_wanted) != 0 && (done == nullptr || (*done)[m_tag[i]].exchange(1) == 0)) {
         context.base = depth > 0 ? memos[depth - 1].get() : nullptr;
         context.memo = children(i).empty() ? nullptr : &memos[depth];
-        if (!fn(e.tag, out.data(), out.size(), &context)) {
+        if (!fn(m_tag[i], out.data(), out.size(), &context)) {
           stop = true;
           ok = false;
         }
@@ -521,7 +679,7 @@ public:
 
   // Like run, without applying deltas: reports each object of the delta tree under each root in depth-first
   // pre-order with its depth, whole objects (depth 0) as content and deltas as their delta instructions.
-  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn)
+  bool run_raw(std::atomic<std::size_t>& next, std::atomic<bool>& stop, const PackRawFn& fn) const
   {
     Inflater inflater;
     if (!inflater) {
@@ -531,11 +689,10 @@ public:
     std::vector<char> out;
     bool ok = true;
     const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
-      const Entry& e = m_entries[i];
       const unsigned char* data = nullptr;
       std::size_t in_size = 0;
       Header h;
-      if (!read_entry(i, in, data, in_size, h)) {
+      if (!m_pack.read_entry(i, in, data, in_size, h)) {
         return false;
       }
       out.resize(h.size);
@@ -543,8 +700,8 @@ public:
         return false;  // corrupt: its subtree is left to libgit2
       }
       git_oid id{};
-      git_oid_fromraw(&id, raw_id(e.oid_index));
-      if (e.wanted && !fn(id, depth, out.data(), out.size())) {
+      git_oid_fromraw(&id, m_pack.raw_id(m_pack.entry(i).oid_index));
+      if ((m_flags[i] & k_wanted) != 0 && !fn(id, depth, out.data(), out.size())) {
         stop = true;
         ok = false;
       }
@@ -561,94 +718,29 @@ public:
   }
 
   std::size_t roots() const { return m_roots.size(); }
-  // Raw 20-byte id of the object at .idx position `tag`.
-  const unsigned char* raw_id(std::uint32_t tag) const { return m_ids + std::size_t{tag} * 20; }
+  const PackIndex& pack() const { return m_pack; }
 
 private:
-  // Where entry `i`'s data ends: the next object's offset, or the pack's trailer.
-  std::uint64_t end_of(std::uint32_t i) const
-  {
-    return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end;
-  }
+  enum : std::uint8_t { k_wanted = 1, k_needed = 2 };  // needed: wanted, or the base of something needed
 
-  // Reads entry `i` from the pack file into `buf`: `h` is its header, [data, data + size) its zlib stream. False
-  // when it cannot be read or its header is malformed.
-  bool read_entry(std::uint32_t i, Bytes& buf, const unsigned char*& data, std::size_t& size, Header& h) const
-  {
-    const std::uint64_t n = end_of(i) - m_entries[i].offset;
-    unsigned char* bytes = buf.get(n);
-    if (!read_at(m_fd.get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
-      return false;
-    }
-    data = bytes + h.length;
-    size = n - h.length;
-    return true;
-  }
-
-  std::int32_t find_offset(std::uint64_t off) const
-  {
-    const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), off,
-                                     [](const Entry& e, std::uint64_t o) { return e.offset < o; });
-    return it != m_entries.end() && it->offset == off ? static_cast<std::int32_t>(it - m_entries.begin()) : -1;
-  }
-
-  // Entry index of a raw oid in this pack (binary search over the sorted .idx ids), -1 when absent.
-  std::int32_t find_oid(const unsigned char* raw) const
-  {
-    std::uint32_t lo = 0;
-    std::uint32_t hi = m_count;
-    while (lo < hi) {
-      const std::uint32_t mid = lo + (hi - lo) / 2;
-      const int c = std::memcmp(m_ids + std::size_t{mid} * 20, raw, 20);
-      if (c == 0) {
-        return static_cast<std::int32_t>(m_by_oid[mid]);
-      }
-      (c < 0 ? lo : hi) = c < 0 ? mid + 1 : mid;
-    }
-    return -1;
-  }
-
-  Mapping m_idx;
-  Mapping m_pack;  // only while load() parses the headers
-  Fd m_fd;         // the pack, for pread
-  std::uint64_t m_pack_end = 0;
-  const unsigned char* m_ids = nullptr;
-  std::uint32_t m_count = 0;
-  std::vector<Entry> m_entries;         // by pack offset
-  std::vector<std::uint32_t> m_by_oid;  // .idx position -> entry index
+  const PackIndex& m_pack;
+  std::vector<std::uint32_t> m_tag;    // per entry: the caller's tag of a wanted object
+  std::vector<std::uint8_t> m_flags;   // per entry: k_wanted | k_needed
   std::vector<std::uint32_t> m_first_child;  // entry -> start of its children in m_child_list (n + 1 items)
   std::vector<std::uint32_t> m_child_list;
   std::vector<std::uint32_t> m_roots;
   std::uint8_t m_type = k_blob;
 };
 
-std::vector<std::string> pack_bases(const std::string& git_dir)
+// Runs `body(walk)` on `threads` workers (at most one per delta tree). False when `stop` was set.
+template <typename Body>
+bool run_workers(const PackWalk& walk, unsigned threads, std::atomic<bool>& stop, const Body& body)
 {
-  const std::string dir = git_dir + "/objects/pack";
-  std::vector<std::string> packs;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (const dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".pack") == 0) {
-        packs.push_back(dir + "/" + name.substr(0, name.size() - 5));
-      }
-    }
-    ::closedir(d);
-  }
-  std::sort(packs.begin(), packs.end());
-  return packs;
-}
-
-// Runs `pack.run` on `threads` workers. False when fn asked to stop.
-bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t>>* done, const PackBlobFn& fn)
-{
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && t < pack.roots(); ++t) {
-    pool.emplace_back([&] { pack.run(next, stop, done, fn); });
+  for (unsigned t = 1; t < std::max(1u, threads) && t < walk.roots(); ++t) {
+    pool.emplace_back([&] { body(); });
   }
-  pack.run(next, stop, done, fn);
+  body();
   for (auto& t : pool) {
     t.join();
   }
@@ -657,76 +749,73 @@ bool run_pack(Pack& pack, unsigned threads, std::vector<std::atomic<std::uint8_t
 
 }  // namespace
 
-bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn)
+PackSet::PackSet(std::string git_dir) : m_git_dir(std::move(git_dir)) {}
+
+PackSet::~PackSet() = default;
+
+PackSet::Packs& PackSet::packs()
 {
-  for (const auto& base : pack_bases(git_dir)) {
-    Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, k_tree)) {
+  if (!m_packs) {
+    m_packs = std::make_unique<Packs>();
+    for (const auto& base : pack_bases(m_git_dir)) {
+      m_packs->list.push_back(std::make_unique<PackIndex>(base + ".idx", base + ".pack", base + ".rev"));
+    }
+  }
+  return *m_packs;
+}
+
+bool read_pack_tree_deltas(PackSet& packs, unsigned threads, const PackRawFn& fn)
+{
+  for (const auto& pack : packs.packs().list) {
+    if (!pack->ok()) {
       continue;
     }
+    const PackWalk walk(*pack, nullptr, k_tree);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads) && t < pack.roots(); ++t) {
-      pool.emplace_back([&] { pack.run_raw(next, stop, fn); });
-    }
-    pack.run_raw(next, stop, fn);
-    for (auto& t : pool) {
-      t.join();
-    }
-    if (stop) {
+    if (!run_workers(walk, threads, stop, [&] { walk.run_raw(next, stop, fn); })) {
       return false;
     }
   }
   return true;
 }
 
-bool read_pack_blobs(const std::string& git_dir, std::span<const BlobJob> wanted, unsigned threads,
+bool read_pack_blobs(PackSet& packs, std::span<const BlobJob> wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
 {
-  for (const auto& base : pack_bases(git_dir)) {
-    Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(&wanted, k_blob)) {
+  for (const auto& pack : packs.packs().list) {
+    if (!pack->ok()) {
       continue;  // unknown format: libgit2 reads these objects
     }
-    if (!run_pack(pack, std::max(1u, threads), &done, fn)) {
+    const PackWalk walk(*pack, &wanted, k_blob);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    if (!run_workers(walk, threads, stop, [&] { walk.run(next, stop, &done, fn); })) {
       return false;
     }
   }
   return true;
 }
 
-namespace {
-
-bool read_pack_type(const std::string& git_dir, std::uint8_t type, unsigned threads, const PackTreeFn& fn)
+bool read_pack_commits(PackSet& packs, unsigned threads, const PackObjectFn& fn)
 {
-  for (const auto& base : pack_bases(git_dir)) {
-    Pack pack(base + ".idx", base + ".pack");
-    if (!pack.load(nullptr, type)) {
+  for (const auto& pack : packs.packs().list) {
+    if (!pack->ok()) {
       continue;
     }
+    const PackWalk walk(*pack, nullptr, k_commit);
     const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size, core::DeltaContext*) {
       git_oid id{};
-      git_oid_fromraw(&id, pack.raw_id(tag));
+      git_oid_fromraw(&id, pack->raw_id(tag));
       return fn(id, data, size);
     };
-    if (!run_pack(pack, std::max(1u, threads), nullptr, each)) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    if (!run_workers(walk, threads, stop, [&] { walk.run(next, stop, nullptr, each); })) {
       return false;
     }
   }
   return true;
-}
-
-}  // namespace
-
-bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
-{
-  return read_pack_type(git_dir, k_tree, threads, fn);
-}
-
-bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn)
-{
-  return read_pack_type(git_dir, k_commit, threads, fn);
 }
 
 }  // namespace dsnguard::sources

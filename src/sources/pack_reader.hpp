@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,22 +31,38 @@ struct BlobJob {
   std::uint32_t tag = 0;
 };
 
-// For every blob in `wanted` (sorted by id, no duplicates) that lives in a pack of `git_dir`: calls `fn` once with
+// The packs of one repository, each object's header parsed once (offset, type, delta base). A history scan reads
+// commits, then trees, then blobs from the same packs: sharing one PackSet saves parsing ~650k headers again for
+// each (~80 ms of serial time per pass on sqlalchemy). Loads the packs on first use; not thread-safe (each
+// read_pack_* call uses it before its workers start).
+class PackSet {
+public:
+  explicit PackSet(std::string git_dir);
+  ~PackSet();
+  PackSet(const PackSet&) = delete;
+  PackSet& operator=(const PackSet&) = delete;
+
+  struct Packs;
+  Packs& packs();
+
+private:
+  std::string m_git_dir;
+  std::unique_ptr<Packs> m_packs;
+};
+
+// For every blob in `wanted` (sorted by id, no duplicates) that lives in one of `packs`: calls `fn` once with
 // its position in `wanted` (blobs present in several packs: once in total) and sets done[position]. Uses `threads`
 // workers. Returns false when `fn` asked to stop.
-bool read_pack_blobs(const std::string& git_dir, std::span<const BlobJob> wanted, unsigned threads,
+bool read_pack_blobs(PackSet& packs, std::span<const BlobJob> wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn);
 
-// Receives one tree's id and raw content (git's tree format); called from several threads at once. Return false
-// to stop.
-using PackTreeFn = std::function<bool(const git_oid& id, const char* data, std::size_t size)>;
+// Receives one object's id and raw content; called from several threads at once. Return false to stop.
+using PackObjectFn = std::function<bool(const git_oid& id, const char* data, std::size_t size)>;
 
-// Calls `fn` for every tree object in the packs of `git_dir` (a tree stored in several packs: once per pack), on
-// `threads` workers. Trees outside packs (loose, or in a pack this reader cannot parse) are not reported. Returns
-// false when `fn` asked to stop.
-bool read_pack_trees(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
-// The same for commit objects (`fn` receives each commit's id and raw content).
-bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackTreeFn& fn);
+// Calls `fn` for every commit object in `packs` (a commit stored in several packs: once per pack), on `threads`
+// workers. Commits outside packs (loose, or in a pack this reader cannot parse) are not reported. Returns false when
+// `fn` asked to stop.
+bool read_pack_commits(PackSet& packs, unsigned threads, const PackObjectFn& fn);
 
 // Receives one tree of a pack in delta order, on one of several threads: at `depth` 0 a whole tree (`data` is its
 // content), at depth d > 0 a delta (`data` is git's delta instructions) against the tree this thread reported
@@ -53,9 +70,9 @@ bool read_pack_commits(const std::string& git_dir, unsigned threads, const PackT
 // false to stop.
 using PackRawFn = std::function<bool(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size)>;
 
-// Calls `fn` for every tree object in the packs of `git_dir` (a tree stored in several packs: once per pack) without
+// Calls `fn` for every tree object in `packs` (a tree stored in several packs: once per pack) without
 // applying deltas, on `threads` workers. Trees outside packs, and the delta trees under one whose data is corrupt,
 // are not reported. Returns false when `fn` asked to stop.
-bool read_pack_tree_deltas(const std::string& git_dir, unsigned threads, const PackRawFn& fn);
+bool read_pack_tree_deltas(PackSet& packs, unsigned threads, const PackRawFn& fn);
 
 }  // namespace dsnguard::sources

@@ -281,9 +281,9 @@ TreeStore::TreeStore(git_repository* repo) : m_repo(repo)
 
 TreeStore::~TreeStore() = default;
 
-void TreeStore::load_packs(const std::string& git_dir, unsigned threads)
+void TreeStore::load_packs(PackSet& packs, unsigned threads)
 {
-  read_pack_tree_deltas(git_dir, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
+  read_pack_tree_deltas(packs, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
                                                  std::size_t size) { return add_pack_tree(id, depth, data, size); });
   m_child_start.assign(m_trees.size() + 1, 0);
   for (const auto& t : m_trees) {

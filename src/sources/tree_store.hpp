@@ -23,6 +23,8 @@
 
 namespace dsnguard::sources {
 
+class PackSet;  // pack_reader.hpp
+
 class TreeStore {
 public:
   enum class Kind : std::uint8_t { blob, tree, other };  // other: gitlinks (submodule commits)
@@ -61,8 +63,8 @@ public:
   TreeStore(const TreeStore&) = delete;
   TreeStore& operator=(const TreeStore&) = delete;
 
-  // Reads every tree of the packs of `git_dir` on `threads` workers (call once, before anything else).
-  void load_packs(const std::string& git_dir, unsigned threads);
+  // Reads every tree of `packs` on `threads` workers (call once, before anything else).
+  void load_packs(PackSet& packs, unsigned threads);
 
   // The slot of tree `id` (created when new; not loaded yet then).
   std::uint32_t slot(const git_oid& id);

@@ -7,6 +7,7 @@
 
 #include "sources/commit_graph.hpp"
 #include "sources/history_index.hpp"
+#include "sources/pack_reader.hpp"
 #include "support/process.hpp"
 
 namespace dsnguard::sources {
@@ -80,7 +81,8 @@ std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size
   for (const unsigned threads : {1u, 2u}) {
     HistoryIndex index;
     std::vector<std::string> missing;
-    index.add_full(repo->get(), git_repository_path(repo->get()), threads, graph, missing);
+    PackSet packs(git_repository_path(repo->get()));
+    index.add_full(repo->get(), packs, threads, graph, missing);
     EXPECT_TRUE(missing.empty());
     Places got;
     for (const auto& p : index.places()) {
