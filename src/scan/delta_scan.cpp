@@ -18,43 +18,40 @@ std::vector<core::DeltaPiece>::const_iterator piece_at(const std::vector<core::D
   return it == pieces.begin() ? pieces.end() : std::prev(it);
 }
 
-// True when [from, to) lies inside one copied piece.
-bool inside_copy(const std::vector<core::DeltaPiece>& pieces, std::size_t from, std::size_t to)
-{
-  const auto it = piece_at(pieces, from);
-  return it != pieces.end() && it->copy && to <= it->offset + it->size;
-}
-
 }  // namespace
 
 std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_view bytes,
                                         const std::vector<core::DeltaPiece>& pieces,
                                         const std::vector<Prefilter::Hit>& base_hits)
 {
+  using Hit = Prefilter::Hit;
   const auto& keywords = prefilter.keywords();
-  std::size_t longest = 1;
-  for (const auto& k : keywords) {
-    longest = std::max(longest, k.size());
-  }
-  const std::size_t reach = longest - 1;  // a hit crossing a seam starts at most this far before it
+  // A hit crossing a seam starts at most this far before it.
+  const std::size_t reach = std::max<std::size_t>(prefilter.longest_keyword(), 1) - 1;
   const std::size_t n = bytes.size();
 
-  std::vector<Prefilter::Hit> hits;
-  // Hits wholly inside copied runs: the base's, moved.
+  // Hits wholly inside copied runs: the base's, moved (in offset order: pieces come in order). Copies mostly move
+  // forward through the base, so each search starts where the previous one ended when it can.
+  std::vector<Hit> copied;
+  copied.reserve(base_hits.size());
+  auto cursor = base_hits.begin();
   for (const auto& p : pieces) {
     if (!p.copy) {
       continue;
     }
     const std::size_t end = p.base_offset + p.size;
-    auto it = std::lower_bound(base_hits.begin(), base_hits.end(), p.base_offset,
-                               [](const Prefilter::Hit& h, std::size_t o) { return h.offset < o; });
+    const auto from = cursor != base_hits.begin() && std::prev(cursor)->offset < p.base_offset ? cursor
+                                                                                               : base_hits.begin();
+    auto it = std::lower_bound(from, base_hits.end(), p.base_offset,
+                               [](const Hit& h, std::size_t o) { return h.offset < o; });
     for (; it != base_hits.end() && it->offset < end; ++it) {
       if (it->offset + keywords[it->keyword].size() <= end) {
-        hits.push_back({it->keyword, p.offset + (it->offset - p.base_offset)});
+        copied.push_back({it->keyword, p.offset + (it->offset - p.base_offset)});
       }
     }
+    cursor = it;
   }
-  // Hits touching inserted bytes or a seam between pieces: the prefilter over those neighbourhoods.
+  // Hits touching inserted bytes or a seam between pieces: the prefilter over those neighbourhoods (in order).
   std::vector<std::pair<std::size_t, std::size_t>> dirty;
   for (const auto& p : pieces) {
     const std::size_t from = p.offset > reach ? p.offset - reach : 0;
@@ -64,18 +61,31 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       dirty.emplace_back(from, std::min(n, p.offset + reach));
     }
   }
+  std::vector<Hit> fresh;
+  std::vector<Hit> found;
+  auto piece = pieces.begin();
   for (const auto& [from, to] : merge_ranges(std::move(dirty))) {
     if (to <= from) {
       continue;
     }
-    for (const auto& h : prefilter.find(bytes.substr(from, to - from), SIZE_MAX)) {
+    prefilter.find(bytes.substr(from, to - from), SIZE_MAX, found);
+    for (const auto& h : found) {
       const std::size_t at = from + h.offset;
-      if (!inside_copy(pieces, at, at + keywords[h.keyword].size())) {
-        hits.push_back({h.keyword, at});
+      while (piece != pieces.end() && piece->offset + piece->size <= at) {
+        ++piece;
+      }
+      const bool inside_copy =
+          piece != pieces.end() && piece->copy && at + keywords[h.keyword].size() <= piece->offset + piece->size;
+      if (!inside_copy) {
+        fresh.push_back({h.keyword, at});
       }
     }
   }
-  std::sort(hits.begin(), hits.end(), [](const Prefilter::Hit& a, const Prefilter::Hit& b) {
+  if (fresh.empty()) {
+    return copied;
+  }
+  std::vector<Hit> hits(copied.size() + fresh.size());
+  std::merge(copied.begin(), copied.end(), fresh.begin(), fresh.end(), hits.begin(), [](const Hit& a, const Hit& b) {
     return std::tie(a.offset, a.keyword) < std::tie(b.offset, b.keyword);
   });
   return hits;

@@ -33,6 +33,9 @@ bool Prefilter::supported(Kernel kernel)
 
 Prefilter::Prefilter(std::vector<std::string> keywords, Kernel kernel) : m_keywords(std::move(keywords))
 {
+  for (const auto& k : m_keywords) {
+    m_longest = std::max(m_longest, k.size());
+  }
   const bool chosen = kernel != Kernel::automatic && supported(kernel);
   if (kernel == Kernel::automatic || !supported(kernel)) {
     kernel = supported(Kernel::avx2) ? Kernel::avx2 : supported(Kernel::ssse3) ? Kernel::ssse3 : Kernel::scalar;
@@ -233,8 +236,15 @@ void Prefilter::prepare() const
 std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t limit) const
 {
   std::vector<Hit> hits;
+  find(bytes, limit, hits);
+  return hits;
+}
+
+void Prefilter::find(std::string_view bytes, std::size_t limit, std::vector<Hit>& hits) const
+{
+  hits.clear();
   if (limit == 0 || m_scalar.used.empty()) {
-    return hits;
+    return;
   }
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   bool simd = m_kernel != Kernel::scalar;
@@ -250,7 +260,6 @@ std::vector<Prefilter::Hit> Prefilter::find(std::string_view bytes, std::size_t 
   } else {
     find_scalar(data, bytes.size(), limit, hits);
   }
-  return hits;
 }
 
 void Prefilter::find_scalar(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const

@@ -43,6 +43,11 @@ public:
   // ordered by offset and, at one offset, by keyword index. Returns only the first `limit` of them (a file that
   // matches that often is scanned whole by the caller instead).
   std::vector<Hit> find(std::string_view bytes, std::size_t limit) const;
+  // The same into `hits` (cleared first): callers that search many small spans reuse one buffer.
+  void find(std::string_view bytes, std::size_t limit, std::vector<Hit>& hits) const;
+
+  // The length of the longest keyword (0 without keywords).
+  std::size_t longest_keyword() const { return m_longest; }
 
   // Builds the SIMD masks now if they are still to be built on first use (for a caller with an idle core).
   // Thread-safe with find().
@@ -113,6 +118,7 @@ private:
   void find_teddy(const unsigned char* data, std::size_t n, std::size_t limit, std::vector<Hit>& hits) const;
 
   std::vector<std::string> m_keywords;
+  std::size_t m_longest = 0;
   Index m_scalar;  // keyed on prefixes: the scalar loop and its checks
   Kernel m_kernel = Kernel::scalar;
   // For the SIMD kernels: masks for the candidate offsets and the index keyed on fingerprints, which checks them.
