@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -121,10 +122,40 @@ struct Engine::Impl {
   std::unique_ptr<Prefilter> prefilter;
   std::vector<std::vector<std::size_t>> keyword_rules;  // keyword index -> rule indices
   std::vector<std::size_t> keywordless;                  // content rules without keywords (scan whole fragment)
+  // Tells engines apart in the per-thread cache of rules_for_path (a later engine may reuse a freed one's address).
+  std::uint64_t serial = next_serial();
+
+  static std::uint64_t next_serial()
+  {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+  }
 
   bool path_matches(const CompiledRule& cr, std::string_view path) const
   {
     return !cr.path || RE2::PartialMatch(path, *cr.path);
+  }
+  // Which rules scan the content of a file at `path` (secret rules with a pattern whose path filter matches). The
+  // answer for the last path is kept per thread: a history scan reads each file's versions one after the other
+  // (a delta chain), and ~40 path regexes per blob cost ~2% of a history scan.
+  const std::vector<bool>& rules_for_path(const std::string& path) const
+  {
+    thread_local struct {
+      std::uint64_t engine = 0;
+      std::string path;
+      std::vector<bool> rules;
+    } last;
+    if (last.engine != serial || last.path != path) {
+      last.engine = 0;  // a throw below leaves no stale entry
+      last.rules.assign(compiled.size(), false);
+      for (std::size_t i = 0; i < compiled.size(); ++i) {
+        last.rules[i] = compiled[i].pattern && rules[i].kind == core::FindingKind::secret
+                        && path_matches(compiled[i], path);
+      }
+      last.path = path;
+      last.engine = serial;
+    }
+    return last.rules;
   }
   bool allowed(const CompiledRule& cr, std::string_view text) const
   {
@@ -378,11 +409,7 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
   const std::string_view bytes = fragment.bytes;
   // Windows per rule, from keyword hits.
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows(impl.compiled.size());
-  std::vector<bool> path_ok(impl.compiled.size(), false);
-  for (std::size_t i = 0; i < impl.compiled.size(); ++i) {
-    path_ok[i] = impl.compiled[i].pattern && impl.rules[i].kind == core::FindingKind::secret
-                 && impl.path_matches(impl.compiled[i], fragment.origin.path);
-  }
+  const std::vector<bool> path_ok = impl.rules_for_path(fragment.origin.path);
   // A git delta against a blob scanned before: its hits come mostly from the base's memo (delta_scan.hpp).
   core::DeltaContext* delta = fragment.delta;
   const BlobMemo* base = nullptr;
