@@ -449,5 +449,44 @@ TEST(EngineScan, CustomRuleWithoutValidatorUsesTheSecretGroup)
   EXPECT_TRUE(e->scan(f).empty());
 }
 
+// The rules that apply to a path are remembered per thread for the last path: alternating paths, and a new engine
+// with other path filters (possibly at a freed engine's address), must each get their own answer.
+TEST(EngineScan, PathFiltersFollowEachPathAndEachEngine)
+{
+  const auto custom = [](const std::string& path_pattern) {
+    auto r = rule("custom-token", "dbtoken=(?P<secret>[A-Za-z0-9]{8,})");
+    r.secret_group = "secret";
+    r.keywords = {"dbtoken="};
+    r.path_pattern = path_pattern;
+    auto e = Engine::compile({r});
+    EXPECT_TRUE(e.has_value());
+    return std::move(*e);
+  };
+  const std::string text = "dbtoken=Kq9Wm2LxZz\n";
+  const auto found = [&](const Engine& e, const std::string& path) {
+    core::Fragment f;
+    f.bytes = text;
+    f.origin.path = path;
+    return e.scan(f).size();
+  };
+  for (int round = 0; round < 3; ++round) {
+    const Engine yaml = custom("\\.ya?ml$");
+    EXPECT_EQ(found(yaml, "deploy/app.yaml"), 1u);
+    EXPECT_EQ(found(yaml, "deploy/app.py"), 0u);
+    EXPECT_EQ(found(yaml, "deploy/app.yaml"), 1u);
+    const Engine python = custom("\\.py$");
+    EXPECT_EQ(found(python, "deploy/app.yaml"), 0u);
+    EXPECT_EQ(found(yaml, "deploy/app.yaml"), 1u);
+    EXPECT_EQ(found(python, "deploy/app.yaml"), 0u);
+    EXPECT_EQ(found(python, "deploy/app.py"), 1u);
+  }
+  // Engines made and dropped one after the other, each asked about the same path.
+  for (int round = 0; round < 4; ++round) {
+    const bool yaml = round % 2 == 0;
+    const Engine e = custom(yaml ? "\\.ya?ml$" : "\\.py$");
+    EXPECT_EQ(found(e, "deploy/app.yaml"), yaml ? 1u : 0u) << round;
+  }
+}
+
 }  // namespace
 }  // namespace dsnguard::scan
