@@ -11,11 +11,6 @@ namespace dsnguard::lint {
 
 namespace {
 
-bool scheme_char(char c)
-{
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '.' || c == '-';
-}
-
 // Characters that end a URL in prose, code and config files.
 bool url_end(char c)
 {
@@ -97,7 +92,8 @@ std::vector<UrlCandidate> find_url_candidates(std::string_view text)
   std::size_t covered = 0;  // candidates never overlap
   for (std::size_t pos = text.find("://"); pos != std::string_view::npos; pos = text.find("://", pos + 3)) {
     std::size_t start = pos;
-    while (start > 0 && scheme_char(text[start - 1])) {
+    // '_' as well: SQLAlchemy driver names have it (postgresql+psycopg_async, oracle+cx_oracle).
+    while (start > 0 && util::is_url_scheme_char(text[start - 1])) {
       --start;
     }
     if (start == pos || start < covered || std::isalpha(static_cast<unsigned char>(text[start])) == 0) {

@@ -318,6 +318,19 @@ TEST(UrlScan, FindsCandidatesWithKeysAndBounds)
   EXPECT_EQ(cs[4].text, "postgress://u@h/d");
 }
 
+TEST(UrlScan, DriverNamesWithUnderscoresAreKeptInTheScheme)
+{
+  // SQLAlchemy 2.0's async psycopg driver and cx_Oracle: the whole scheme, not the part after the '_'.
+  const std::string text = "DATABASE_URL=postgresql+psycopg_async://app:pw@db.example.com/app\n"
+                           "ORACLE_URL='oracle+cx_oracle://scott:tiger@ora.example.com:1521/orcl'\n";
+  const auto cs = find_url_candidates(text);
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].text, "postgresql+psycopg_async://app:pw@db.example.com/app");
+  EXPECT_EQ(cs[0].key, "DATABASE_URL");
+  EXPECT_EQ(cs[1].text, "oracle+cx_oracle://scott:tiger@ora.example.com:1521/orcl");
+  EXPECT_EQ(classify_scheme("postgresql+psycopg_async"), SchemeClass::postgres);
+}
+
 TEST(UrlScan, IgnoresNonDatabaseSchemesAndLoneHostAssignments)
 {
   EXPECT_TRUE(find_url_candidates("http://a https://b file:///c ftp://d").empty());
