@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <unordered_set>
 
 #include "app/commands.hpp"
 #include "app/history_provenance.hpp"
@@ -31,7 +32,7 @@ bool collect(core::Source& source, CollectingSink& sink, std::ostream& err)
 }
 
 // The same secret found in the working tree and in history is one finding: keep the one with provenance
-// (history) and drop the duplicate. Keyed by rule and raw secret (still present: redaction comes later), so a
+// (history), at the higher confidence of the two, and drop the duplicate. Keyed by rule and raw secret (still present: redaction comes later), so a
 // secret that moved to another file is still one credential to rotate; findings without a secret (env files,
 // lint) by fingerprint.
 void merge_duplicates(std::vector<core::Finding>& findings)
@@ -52,9 +53,16 @@ void merge_duplicates(std::vector<core::Finding>& findings)
     if (it == first.end()) {
       first[key] = out.size();
       out.push_back(std::move(f));
-    } else if (out[it->second].occurrences.empty() && !f.occurrences.empty()) {
-      out[it->second] = std::move(f);
+      continue;
     }
+    // The credential is as certain as its most certain copy: history may hold it only in a test file (one step
+    // lower) while the working tree has it in application code. --min-confidence must not drop it for that.
+    core::Finding& kept = out[it->second];
+    const core::Confidence confidence = std::max(kept.confidence, f.confidence);
+    if (kept.occurrences.empty() && !f.occurrences.empty()) {
+      kept = std::move(f);
+    }
+    kept.confidence = confidence;
   }
   findings = std::move(out);
 }
@@ -120,7 +128,23 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
   report.rules = engine->rules();
 
   bool complete = true;
-  // 1. Full history (every ref, stashes included; --since/--range/--all-objects narrow or widen it), the same
+  // 1. Working tree (tracked + untracked, not ignored): what HEAD does not have yet. Scanned first so that history
+  //    gives full provenance to every credential the report will show, including one that history holds only
+  //    below --min-confidence (a test file) while the working tree has it in application code.
+  auto worktree = sources::make_worktree_source(worktree_options(o));
+  if (!worktree) {
+    return fail_with(err, worktree.error());
+  }
+  CollectingSink sink(*engine, err);
+  complete = collect(**worktree, sink, err);
+  sink.take(report);
+  std::unordered_set<std::string> reported_in_worktree;
+  for (const auto& f : report.findings) {
+    if (f.kind != core::FindingKind::lint && f.confidence >= o.min_confidence) {
+      reported_in_worktree.insert(provenance_group_key(f));
+    }
+  }
+  // 2. Full history (every ref, stashes included; --since/--range/--all-objects narrow or widen it), the same
   //    source and provenance grouping as `scan --history`.
   core::Report history;
   if (info->is_git) {
@@ -129,20 +153,13 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err)
       return fail_with(err, source.error());
     }
     CollectingSink hsink(*engine, err);
-    complete = collect(**source, hsink, err);
+    const bool history_complete = collect(**source, hsink, err);
+    complete = history_complete && complete;
     hsink.take(history);
-    if (complete) {
-      attach_provenance(history, **source, o.min_confidence);
+    if (history_complete) {
+      attach_provenance(history, **source, o.min_confidence, &reported_in_worktree);
     }
   }
-  // 2. Working tree (tracked + untracked, not ignored): what HEAD does not have yet.
-  auto worktree = sources::make_worktree_source(worktree_options(o));
-  if (!worktree) {
-    return fail_with(err, worktree.error());
-  }
-  CollectingSink sink(*engine, err);
-  complete = collect(**worktree, sink, err) && complete;
-  sink.take(report);
   // History findings first: they carry the provenance and win over their working-tree duplicates.
   report.findings.insert(report.findings.begin(), std::make_move_iterator(history.findings.begin()),
                          std::make_move_iterator(history.findings.end()));

@@ -11,9 +11,7 @@
 
 namespace dsnguard::app {
 
-namespace {
-
-std::string group_key(const core::Finding& f)
+std::string provenance_group_key(const core::Finding& f)
 {
   std::string key = f.rule_id;
   key.push_back('\x1f');
@@ -27,6 +25,8 @@ std::string group_key(const core::Finding& f)
   return key;
 }
 
+namespace {
+
 // History order of occurrences: oldest first; equal times by place in history, then path and blob.
 bool older(const core::Occurrence& a, const core::Occurrence& b)
 {
@@ -35,7 +35,8 @@ bool older(const core::Occurrence& a, const core::Occurrence& b)
 
 }  // namespace
 
-void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence)
+void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence,
+                       const std::unordered_set<std::string>* full_detail)
 {
   report.summary.commits = source.commits();
   report.summary.blobs = source.blobs();
@@ -55,7 +56,7 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
       out.push_back(std::move(f));
       continue;
     }
-    const auto [it, added] = group_of.try_emplace(group_key(f), groups.size());
+    const auto [it, added] = group_of.try_emplace(provenance_group_key(f), groups.size());
     if (added) {
       groups.emplace_back();
     }
@@ -76,7 +77,9 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
     for (const std::size_t i : g) {
       confidence = std::max(confidence, report.findings[i].confidence);
     }
-    const bool reported = confidence >= min_confidence;
+    const bool reported = confidence >= min_confidence
+                          || (full_detail != nullptr
+                              && full_detail->count(provenance_group_key(report.findings[g.front()])) != 0);
     const auto detail = reported ? sources::HistorySource::Detail::full : sources::HistorySource::Detail::dated;
     std::vector<core::Occurrence> occ;  // reported groups only
     std::unordered_set<std::string> seen;  // path NUL blob

@@ -3,6 +3,9 @@
 // their occurrences from the HistorySource. Internal to app/; runs before finalize_findings (it needs the raw
 // secret to group, and redaction happens later).
 
+#include <string>
+#include <unordered_set>
+
 #include "core/types.hpp"
 #include "sources/sources.hpp"
 
@@ -19,6 +22,13 @@ namespace dsnguard::app {
 // introducing commit (the baseline gate still matches its fingerprint) but no list of occurrences, and its
 // occurrences are asked for only dated (no refs, no HEAD lookup): that was most of the cost on real histories,
 // where test fixtures repeat the same weak password across thousands of blobs.
-void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence);
+// Groups whose key (provenance_group_key) is in `full_detail` get full provenance whatever their confidence: the
+// audit passes the credentials its working-tree scan found at or above `min_confidence`, which the merge of
+// duplicates then reports at that confidence with this group's provenance.
+void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence,
+                       const std::unordered_set<std::string>* full_detail = nullptr);
+
+// What makes findings one group: rule id and secret hash (env files: path; other findings: fingerprint).
+std::string provenance_group_key(const core::Finding& f);
 
 }  // namespace dsnguard::app

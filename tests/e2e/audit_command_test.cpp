@@ -86,4 +86,42 @@ TEST(AuditCommand, CleanRepositoryExitsZero)
   EXPECT_NE(r.out.find("No unsuppressed findings."), std::string::npos) << r.out;
 }
 
+// The same credential committed only in a test file (medium: one step lower) and now, uncommitted, in application
+// code (high): `--min-confidence high` keeps it, at high, with the provenance of its committed copy.
+TEST(AuditCommand, AWorkingTreeCopyRaisesAHistoryFindingAboveMinConfidence)
+{
+  TempDir repo;
+  git_init(repo.path());
+  const std::string url = "postgresql://neondb_owner:" + std::string("Vb6-Hq2m") +
+                          "Zr9tLw4k@ep-quiet-river-654321.us-east-2.aws.neon.tech/neondb";
+  write_file(repo.path(), "tests/test_db.py", "URL = \"" + url + "\"\n");
+  const std::string introducing = git_commit_all(repo.path(), "add a test");
+  write_file(repo.path(), "app/db.py", "URL = \"" + url + "\"\n");  // not committed
+
+  const auto history_only = dsnguard({"scan", "--history", "--format", "json", "--min-confidence", "high",
+                                      repo.path()});
+  const auto h = nlohmann::json::parse(history_only.out, nullptr, false);
+  ASSERT_FALSE(h.is_discarded()) << history_only.out << history_only.err;
+  EXPECT_EQ(h["findings"].size(), 0u) << "the committed copy alone is below high";
+
+  const auto r = dsnguard({"audit", "--format", "json", "--min-confidence", "high", repo.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  std::size_t credentials = 0;
+  for (const auto& f : j["findings"]) {
+    if (f["kind"] != "secret") {
+      continue;
+    }
+    ++credentials;
+    EXPECT_EQ(f["confidence"], "high") << f.dump();
+    EXPECT_EQ(f["commit"], introducing) << f.dump();
+    ASSERT_TRUE(f.contains("occurrences")) << f.dump();
+    ASSERT_EQ(f["occurrences"].size(), 1u) << f.dump();
+    EXPECT_EQ(f["occurrences"][0]["path"], "tests/test_db.py");
+  }
+  EXPECT_EQ(credentials, 1u) << r.out;
+  EXPECT_EQ(r.out.find("Zr9tLw4k"), std::string::npos) << "secret printed";
+}
+
 }  // namespace dsnguard::test
