@@ -43,7 +43,7 @@ json to_json(const core::Finding& f)
                      {"author", o.author},
                      {"time", o.time},
                      {"line", o.line},
-                     {"refs", o.refs},
+                     {"refs", o.refs.names()},
                      {"at_head", o.at_head}});
     }
     j["occurrences"] = occ;

@@ -164,7 +164,7 @@ json result_json(const core::Finding& f, int rule_index)
                      {"author", o.author},
                      {"time", o.time},
                      {"line", o.line},
-                     {"refs", o.refs},
+                     {"refs", o.refs.names()},
                      {"at_head", o.at_head}});
       core::Location l;
       l.line = o.line;

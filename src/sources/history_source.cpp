@@ -220,8 +220,9 @@ private:
   }
 
   // Names of the tips whose history contains commit `c`. The first call computes, for every commit, the set of
-  // commit tips reaching it (a bitset per commit, propagated from children to parents in one pass).
-  std::vector<std::string> refs_reaching(std::uint32_t c)
+  // commit tips reaching it (a bitset per commit, propagated from children to parents in one pass). Commits with
+  // the same set share one list.
+  core::RefList refs_reaching(std::uint32_t c)
   {
     if (const auto it = m_reach_cache.find(c); it != m_reach_cache.end()) {
       return it->second;
@@ -249,16 +250,22 @@ private:
         }
       }
     }
-    std::vector<std::string> names;
-    for (std::size_t t = 0; t < m_reach_tips.size(); ++t) {
-      if ((m_reach[std::size_t{c} * m_reach_words + t / 64] >> (t % 64)) & 1u) {
-        names.push_back(*m_reach_tips[t].second);
+    const std::uint64_t* bits = &m_reach[std::size_t{c} * m_reach_words];
+    std::string key(reinterpret_cast<const char*>(bits), m_reach_words * sizeof(std::uint64_t));
+    auto [shared, fresh] = m_reach_lists.try_emplace(std::move(key));
+    if (fresh) {
+      std::vector<std::string> names;
+      for (std::size_t t = 0; t < m_reach_tips.size(); ++t) {
+        if ((bits[t / 64] >> (t % 64)) & 1u) {
+          names.push_back(*m_reach_tips[t].second);
+        }
       }
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
+      shared->second = core::RefList(std::move(names));
     }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    m_reach_cache.emplace(c, names);
-    return names;
+    m_reach_cache.emplace(c, shared->second);
+    return shared->second;
   }
 
   HistoryConfig m_config;
@@ -274,7 +281,8 @@ private:
   std::vector<std::pair<std::uint32_t, const std::string*>> m_reach_tips;  // (commit index, tip name)
   std::size_t m_reach_words = 0;
   std::vector<std::uint64_t> m_reach;  // per commit: bitset over m_reach_tips
-  std::unordered_map<std::uint32_t, std::vector<std::string>> m_reach_cache;
+  std::unordered_map<std::uint32_t, core::RefList> m_reach_cache;   // commit index -> refs_reaching
+  std::unordered_map<std::string, core::RefList> m_reach_lists;    // reach bitset (raw words) -> its names
   std::unordered_map<std::uint32_t, std::pair<std::string, std::int64_t>> m_authors;  // commit index -> author_of
 };
 
