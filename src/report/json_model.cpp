@@ -4,7 +4,16 @@ namespace dsnguard::report {
 
 using nlohmann::json;
 
-json to_json(const core::Finding& f)
+namespace {
+
+json occurrence_json(const core::Occurrence& o)
+{
+  return {{"path", o.path},       {"blob", o.blob}, {"commit", o.commit},           {"author", o.author},
+          {"time", o.time},       {"line", o.line}, {"refs", o.refs.names()},       {"at_head", o.at_head}};
+}
+
+// A finding without its occurrences.
+json finding_head(const core::Finding& f)
 {
   json j;
   j["rule"] = f.rule_id;
@@ -34,23 +43,96 @@ json to_json(const core::Finding& f)
   if (f.verification != core::VerifyState::unknown) {
     j["verification"] = {{"state", std::string(core::to_string(f.verification))}, {"detail", f.verification_detail}};
   }
-  if (!f.occurrences.empty()) {
-    json occ = json::array();
-    for (const auto& o : f.occurrences) {
-      occ.push_back({{"path", o.path},
-                     {"blob", o.blob},
-                     {"commit", o.commit},
-                     {"author", o.author},
-                     {"time", o.time},
-                     {"line", o.line},
-                     {"refs", o.refs.names()},
-                     {"at_head", o.at_head}});
-    }
-    j["occurrences"] = occ;
-  }
   if (f.suppressed) {
     j["suppressed"] = true;
     j["suppressed_by"] = f.suppressed_by;
+  }
+  return j;
+}
+
+constexpr auto k_replace = json::error_handler_t::replace;
+
+// `v` as dump(2) prints it `depth` levels deep: the lines after its first are indented by 2 * depth more (strings
+// hold no raw newline: dump escapes them).
+void put(std::ostream& out, const json& v, int depth)
+{
+  const std::string text = v.dump(2, ' ', false, k_replace);
+  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+  std::size_t from = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+    out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
+    out << pad;
+    from = nl + 1;
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+}
+
+// An array, `depth` levels deep, of `count` items that `item(i, depth + 1)` writes, laid out as dump(2) does.
+template <typename Item>
+void put_array(std::ostream& out, std::size_t count, int depth, const Item& item)
+{
+  if (count == 0) {
+    out << "[]";
+    return;
+  }
+  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+  out << '[';
+  for (std::size_t i = 0; i < count; ++i) {
+    out << (i == 0 ? "\n" : ",\n") << pad << "  ";
+    item(i, depth + 1);
+  }
+  out << '\n' << pad << ']';
+}
+
+// An object, `depth` levels deep, whose members are those of `head` (in its order: sorted, as dump prints them);
+// a member that `stream(key, depth + 1)` claims (returns true for) is written by it instead of from `head`.
+template <typename Stream>
+void put_object(std::ostream& out, const json& head, int depth, const Stream& stream)
+{
+  if (head.empty()) {
+    out << "{}";
+    return;
+  }
+  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+  out << '{';
+  bool first = true;
+  for (auto it = head.begin(); it != head.end(); ++it) {
+    out << (first ? "\n" : ",\n") << pad << "  " << json(it.key()).dump(-1, ' ', false, k_replace) << ": ";
+    first = false;
+    if (!stream(it.key(), depth + 1)) {
+      put(out, it.value(), depth + 1);
+    }
+  }
+  out << '\n' << pad << '}';
+}
+
+void put_finding(std::ostream& out, const core::Finding& f, int depth)
+{
+  json head = finding_head(f);
+  if (!f.occurrences.empty()) {
+    head["occurrences"] = nullptr;  // placeholder: streamed below, in its sorted place
+  }
+  put_object(out, head, depth, [&](const std::string& key, int inner) {
+    if (key != "occurrences") {
+      return false;
+    }
+    put_array(out, f.occurrences.size(), inner,
+              [&](std::size_t i, int d) { put(out, occurrence_json(f.occurrences[i]), d); });
+    return true;
+  });
+}
+
+}  // namespace
+
+json to_json(const core::Finding& f)
+{
+  json j = finding_head(f);
+  if (!f.occurrences.empty()) {
+    json occ = json::array();
+    for (const auto& o : f.occurrences) {
+      occ.push_back(occurrence_json(o));
+    }
+    j["occurrences"] = occ;
   }
   return j;
 }
@@ -63,7 +145,10 @@ json to_json(const core::Summary& s)
           {"partial_history", s.partial_history}, {"notes", s.notes},            {"seconds", s.seconds}};
 }
 
-json to_json(const core::Report& r)
+namespace {
+
+// The report's members other than its findings.
+json report_head(const core::Report& r)
 {
   json j;
   j["version"] = k_json_version;
@@ -71,15 +156,6 @@ json to_json(const core::Report& r)
   j["command"] = r.command;
   j["mode"] = r.mode;
   j["redacted"] = r.redacted;
-  json findings = json::array();
-  json suppressed = json::array();
-  for (const auto& f : r.findings) {
-    (f.suppressed ? suppressed : findings).push_back(to_json(f));
-  }
-  j["findings"] = findings;
-  if (!suppressed.empty()) {
-    j["suppressed"] = suppressed;
-  }
   json skipped = json::array();
   for (const auto& s : r.skipped) {
     skipped.push_back({{"path", s.path}, {"reason", std::string(core::to_string(s.reason))}, {"detail", s.detail}});
@@ -90,6 +166,45 @@ json to_json(const core::Report& r)
     j["stale_baseline"] = r.stale_baseline;
   }
   return j;
+}
+
+}  // namespace
+
+json to_json(const core::Report& r)
+{
+  json j = report_head(r);
+  json findings = json::array();
+  json suppressed = json::array();
+  for (const auto& f : r.findings) {
+    (f.suppressed ? suppressed : findings).push_back(to_json(f));
+  }
+  j["findings"] = findings;
+  if (!suppressed.empty()) {
+    j["suppressed"] = suppressed;
+  }
+  return j;
+}
+
+void write_json(std::ostream& out, const core::Report& r)
+{
+  std::vector<const core::Finding*> findings;
+  std::vector<const core::Finding*> suppressed;
+  for (const auto& f : r.findings) {
+    (f.suppressed ? suppressed : findings).push_back(&f);
+  }
+  json head = report_head(r);
+  head["findings"] = nullptr;  // placeholders: streamed below, in their sorted places
+  if (!suppressed.empty()) {
+    head["suppressed"] = nullptr;
+  }
+  put_object(out, head, 0, [&](const std::string& key, int depth) {
+    const auto* list = key == "findings" ? &findings : key == "suppressed" ? &suppressed : nullptr;
+    if (list == nullptr) {
+      return false;
+    }
+    put_array(out, list->size(), depth, [&](std::size_t i, int d) { put_finding(out, *(*list)[i], d); });
+    return true;
+  });
 }
 
 }  // namespace dsnguard::report

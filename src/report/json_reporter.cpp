@@ -8,7 +8,8 @@ namespace dsnguard::report {
 
 core::Expected<void> JsonReporter::write(std::ostream& out, const core::Report& report)
 {
-  out << to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  write_json(out, report);
+  out << "\n";
   return {};
 }
 
