@@ -32,9 +32,9 @@ bool collect(core::Source& source, CollectingSink& sink, std::ostream& err)
 }
 
 // The same secret found in the working tree and in history is one finding: keep the one with provenance
-// (history), at the higher confidence of the two, and drop the duplicate. Keyed by rule and raw secret (still present: redaction comes later), so a
-// secret that moved to another file is still one credential to rotate; findings without a secret (env files,
-// lint) by fingerprint.
+// (history), at the higher confidence of the two, and drop the duplicate. Keyed by rule and raw secret (still
+// present: redaction comes later), so a secret that moved to another file is still one credential to rotate;
+// findings without a secret (env files, lint) by fingerprint.
 void merge_duplicates(std::vector<core::Finding>& findings)
 {
   std::map<std::string, std::size_t> first;

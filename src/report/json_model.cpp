@@ -1,8 +1,13 @@
 #include "report/json_model.hpp"
 
+#include "report/json_stream.hpp"
+
 namespace dsnguard::report {
 
 using nlohmann::json;
+using json_stream::put;
+using json_stream::put_array;
+using json_stream::put_object;
 
 namespace {
 
@@ -48,62 +53,6 @@ json finding_head(const core::Finding& f)
     j["suppressed_by"] = f.suppressed_by;
   }
   return j;
-}
-
-constexpr auto k_replace = json::error_handler_t::replace;
-
-// `v` as dump(2) prints it `depth` levels deep: the lines after its first are indented by 2 * depth more (strings
-// hold no raw newline: dump escapes them).
-void put(std::ostream& out, const json& v, int depth)
-{
-  const std::string text = v.dump(2, ' ', false, k_replace);
-  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
-  std::size_t from = 0;
-  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
-    out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
-    out << pad;
-    from = nl + 1;
-  }
-  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
-}
-
-// An array, `depth` levels deep, of `count` items that `item(i, depth + 1)` writes, laid out as dump(2) does.
-template <typename Item>
-void put_array(std::ostream& out, std::size_t count, int depth, const Item& item)
-{
-  if (count == 0) {
-    out << "[]";
-    return;
-  }
-  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
-  out << '[';
-  for (std::size_t i = 0; i < count; ++i) {
-    out << (i == 0 ? "\n" : ",\n") << pad << "  ";
-    item(i, depth + 1);
-  }
-  out << '\n' << pad << ']';
-}
-
-// An object, `depth` levels deep, whose members are those of `head` (in its order: sorted, as dump prints them);
-// a member that `stream(key, depth + 1)` claims (returns true for) is written by it instead of from `head`.
-template <typename Stream>
-void put_object(std::ostream& out, const json& head, int depth, const Stream& stream)
-{
-  if (head.empty()) {
-    out << "{}";
-    return;
-  }
-  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
-  out << '{';
-  bool first = true;
-  for (auto it = head.begin(); it != head.end(); ++it) {
-    out << (first ? "\n" : ",\n") << pad << "  " << json(it.key()).dump(-1, ' ', false, k_replace) << ": ";
-    first = false;
-    if (!stream(it.key(), depth + 1)) {
-      put(out, it.value(), depth + 1);
-    }
-  }
-  out << '\n' << pad << '}';
 }
 
 void put_finding(std::ostream& out, const core::Finding& f, int depth)

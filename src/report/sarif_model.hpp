@@ -1,6 +1,7 @@
 #pragma once
 // Internal to report/: building blocks of the SARIF document (shared by the SARIF and audit reporters).
 
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,8 @@ std::string security_severity(core::FindingKind kind, core::Severity severity);
 
 // The complete SARIF log for `report`.
 nlohmann::json to_sarif(const core::Report& report);
+// Writes to_sarif(report).dump(2, ' ', false, replace) without building the whole log: each result, and each
+// occurrence of a history finding, is a small document of its own.
+void write_sarif(std::ostream& out, const core::Report& report);
 
 }  // namespace dsnguard::report

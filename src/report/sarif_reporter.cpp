@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "report/json_stream.hpp"
 #include "report/sarif_model.hpp"
 
 namespace dsnguard::report {
@@ -107,7 +108,26 @@ std::string short_commit(const std::string& c)
   return c.substr(0, 12);
 }
 
-json result_json(const core::Finding& f, int rule_index)
+json occurrence_json(const core::Occurrence& o)
+{
+  return {{"path", o.path}, {"commit", o.commit},         {"author", o.author},  {"time", o.time},
+          {"line", o.line}, {"refs", o.refs.names()},     {"at_head", o.at_head}};
+}
+
+// The related location of occurrence `o`, numbered `id`.
+json related_json(const core::Occurrence& o, int id)
+{
+  core::Location l;
+  l.line = o.line;
+  auto rel = location_json(o.path, &l);
+  rel["id"] = id;
+  rel["message"] = {{"text", "commit " + short_commit(o.commit) + (o.at_head ? " (still in HEAD)" : "")}};
+  return rel;
+}
+
+// One result. With `occurrences` false, a history finding's two lists of occurrences (properties.occurrences and
+// relatedLocations) are null placeholders for write_sarif to stream.
+json result_json(const core::Finding& f, int rule_index, bool occurrences = true)
 {
   std::string text = f.message.empty() ? std::string(kind_title(f.kind)) + "." : f.message;
   const bool history = !f.location.commit.empty();
@@ -154,24 +174,16 @@ json result_json(const core::Finding& f, int rule_index)
   if (f.verification != core::VerifyState::unknown) {
     props["verification"] = std::string(core::to_string(f.verification));
   }
-  if (!f.occurrences.empty()) {
+  if (!f.occurrences.empty() && !occurrences) {
+    props["occurrences"] = nullptr;
+    r["relatedLocations"] = nullptr;
+  } else if (!f.occurrences.empty()) {
     json occ = json::array();
     json related = json::array();
     int id = 1;
     for (const auto& o : f.occurrences) {
-      occ.push_back({{"path", o.path},
-                     {"commit", o.commit},
-                     {"author", o.author},
-                     {"time", o.time},
-                     {"line", o.line},
-                     {"refs", o.refs.names()},
-                     {"at_head", o.at_head}});
-      core::Location l;
-      l.line = o.line;
-      auto rel = location_json(o.path, &l);
-      rel["id"] = id++;
-      rel["message"] = {{"text", "commit " + short_commit(o.commit) + (o.at_head ? " (still in HEAD)" : "")}};
-      related.push_back(rel);
+      occ.push_back(occurrence_json(o));
+      related.push_back(related_json(o, id++));
     }
     props["occurrences"] = occ;
     r["relatedLocations"] = related;
@@ -239,21 +251,41 @@ std::string security_severity(core::FindingKind kind, core::Severity severity)
   return "2.0";
 }
 
-json to_sarif(const core::Report& report)
+namespace {
+
+// Each rule id's index in the rules array.
+std::map<std::string, int> rule_indices(const core::Report& report)
 {
-  json rules = json::array();
   std::map<std::string, int> index;
   for (const auto& r : report.rules) {
-    if (index.count(r.id) != 0) {
-      continue;
+    index.try_emplace(r.id, static_cast<int>(index.size()));
+  }
+  return index;
+}
+
+int rule_index_of(const std::map<std::string, int>& index, const std::string& id)
+{
+  const auto it = index.find(id);
+  return it == index.end() ? -1 : it->second;
+}
+
+// The SARIF log; with `results` false, runs[0].results is a null placeholder for write_sarif to stream.
+json sarif_document(const core::Report& report, bool with_results)
+{
+  const auto index = rule_indices(report);
+  json rules = json::array();
+  for (const auto& r : report.rules) {
+    if (index.at(r.id) == static_cast<int>(rules.size())) {
+      rules.push_back(rule_json(r));
     }
-    index[r.id] = static_cast<int>(rules.size());
-    rules.push_back(rule_json(r));
   }
   json results = json::array();
-  for (const auto& f : report.findings) {
-    const auto it = index.find(f.rule_id);
-    results.push_back(result_json(f, it == index.end() ? -1 : it->second));
+  if (with_results) {
+    for (const auto& f : report.findings) {
+      results.push_back(result_json(f, rule_index_of(index, f.rule_id)));
+    }
+  } else {
+    results = nullptr;
   }
   json driver = {{"name", "dsnguard"},
                  {"version", "0.1.0"},
@@ -297,9 +329,70 @@ json to_sarif(const core::Report& report)
   return {{"$schema", std::string(k_sarif_schema)}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }
 
+// One result, its lists of occurrences streamed.
+void put_result(std::ostream& out, const core::Finding& f, int rule_index, int depth)
+{
+  using json_stream::put_array;
+  using json_stream::put_object;
+  const json head = result_json(f, rule_index, false);
+  put_object(out, head, depth, [&](const std::string& key, int d) {
+    if (key == "relatedLocations") {
+      put_array(out, f.occurrences.size(), d, [&](std::size_t i, int inner) {
+        json_stream::put(out, related_json(f.occurrences[i], static_cast<int>(i) + 1), inner);
+      });
+      return true;
+    }
+    if (key == "properties") {
+      put_object(out, head["properties"], d, [&](const std::string& prop, int pd) {
+        if (prop != "occurrences") {
+          return false;
+        }
+        put_array(out, f.occurrences.size(), pd,
+                  [&](std::size_t i, int inner) { json_stream::put(out, occurrence_json(f.occurrences[i]), inner); });
+        return true;
+      });
+      return true;
+    }
+    return false;
+  });
+}
+
+}  // namespace
+
+json to_sarif(const core::Report& report)
+{
+  return sarif_document(report, true);
+}
+
+void write_sarif(std::ostream& out, const core::Report& report)
+{
+  using json_stream::put_array;
+  using json_stream::put_object;
+  const json doc = sarif_document(report, false);
+  const auto index = rule_indices(report);
+  put_object(out, doc, 0, [&](const std::string& key, int depth) {
+    if (key != "runs") {
+      return false;
+    }
+    put_array(out, 1, depth, [&](std::size_t, int run_depth) {
+      put_object(out, doc["runs"][0], run_depth, [&](const std::string& run_key, int d) {
+        if (run_key != "results") {
+          return false;
+        }
+        put_array(out, report.findings.size(), d, [&](std::size_t i, int inner) {
+          put_result(out, report.findings[i], rule_index_of(index, report.findings[i].rule_id), inner);
+        });
+        return true;
+      });
+    });
+    return true;
+  });
+}
+
 core::Expected<void> SarifReporter::write(std::ostream& out, const core::Report& report)
 {
-  out << to_sarif(report).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  write_sarif(out, report);
+  out << "\n";
   return {};
 }
 

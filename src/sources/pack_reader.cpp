@@ -433,7 +433,10 @@ private:
   }
 
   // Where entry `i`'s data ends: the next object's offset, or the pack's trailer.
-  std::uint64_t end_of(std::uint32_t i) const { return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end; }
+  std::uint64_t end_of(std::uint32_t i) const
+  {
+    return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end;
+  }
 
   std::int32_t find_offset(std::uint64_t off) const
   {

@@ -1,10 +1,11 @@
-// write_json streams the report finding by finding (and occurrence by occurrence): it must print exactly what
-// dumping the whole document does, for every shape of report.
+// write_json and write_sarif stream the report finding by finding (and occurrence by occurrence): they must print
+// exactly what dumping the whole document does, for every shape of report.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "report/json_model.hpp"
+#include "report/sarif_model.hpp"
 #include "unit/report/sample_report.hpp"
 
 namespace dsnguard::report {
@@ -22,11 +23,24 @@ std::string whole(const core::Report& r)
   return to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string streamed_sarif(const core::Report& r)
+{
+  std::ostringstream out;
+  write_sarif(out, r);
+  return out.str();
+}
+
+std::string whole_sarif(const core::Report& r)
+{
+  return to_sarif(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 TEST(JsonModel, StreamedReportEqualsTheWholeDocument)
 {
   for (const bool raw : {false, true}) {
     const auto r = test::sample_report(raw);
     EXPECT_EQ(streamed(r), whole(r)) << "raw " << raw;
+    EXPECT_EQ(streamed_sarif(r), whole_sarif(r)) << "raw " << raw;
   }
 }
 
@@ -34,6 +48,7 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
 {
   core::Report empty;
   EXPECT_EQ(streamed(empty), whole(empty));
+  EXPECT_EQ(streamed_sarif(empty), whole_sarif(empty));
 
   // Only suppressed findings (an empty "findings" array beside a full "suppressed" one), no skipped files.
   core::Report only_suppressed = test::sample_report();
@@ -44,6 +59,7 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
   only_suppressed.skipped.clear();
   only_suppressed.stale_baseline.clear();
   EXPECT_EQ(streamed(only_suppressed), whole(only_suppressed));
+  EXPECT_EQ(streamed_sarif(only_suppressed), whole_sarif(only_suppressed));
 
   // Strings that need escaping or replacing: quotes, backslashes, control characters, invalid UTF-8; a verified
   // finding; an occurrence without refs; no attributes.
@@ -65,6 +81,10 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
   odd.findings.push_back(f);
   odd.summary.notes.push_back("note with \"quotes\"");
   EXPECT_EQ(streamed(odd), whole(odd));
+  // A rule listed twice, and a finding whose rule is not listed (no ruleIndex).
+  odd.rules.push_back(odd.rules.front());
+  odd.findings.back().rule_id = "unlisted-rule";
+  EXPECT_EQ(streamed_sarif(odd), whole_sarif(odd));
 }
 
 }  // namespace
