@@ -129,7 +129,9 @@ public:
       return "blob at " + m_index.path(b.path);
     };
     DSNGUARD_TRY_ASSIGN(const std::uint64_t read_bytes, read_blobs(std::move(jobs), ro, sink, fill, describe));
-    if (timing) std::fprintf(stderr, "timing: %.1f MiB of blobs\n", read_bytes / 1048576.0);
+    if (timing) {
+      std::fprintf(stderr, "timing: %.1f MiB of blobs\n", static_cast<double>(read_bytes) / 1048576.0);
+    }
     lap("blob reads");
     return {};
   }

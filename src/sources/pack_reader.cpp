@@ -276,17 +276,43 @@ bool read_at(int fd, unsigned char* out, std::size_t n, std::uint64_t offset)
   return true;
 }
 
-// One .idx/.pack pair with every object header parsed (PackSet keeps one per pack for all passes of a scan).
+// One .idx/.pack pair with every object header parsed (PackSet keeps one per pack for all passes of a scan). Its
+// files are open only during a pass (open() ... close()): a repository that was never repacked can have thousands
+// of packs, more than a process may keep open.
 class PackIndex {
 public:
-  PackIndex(const std::string& idx_file, const std::string& pack_file, const std::string& rev_file)
-      : m_idx(idx_file), m_pack(pack_file), m_fd(pack_file)
+  PackIndex(std::string idx_file, std::string pack_file, const std::string& rev_file)
+      : m_idx_file(std::move(idx_file)), m_pack_file(std::move(pack_file))
   {
-    m_ok = load(rev_file);
-    m_pack.reset();
+    if (open()) {
+      Mapping pack(m_pack_file);
+      m_ok = load(pack, rev_file);
+    }
+    close();
   }
   PackIndex(const PackIndex&) = delete;
   PackIndex& operator=(const PackIndex&) = delete;
+
+  // Opens the index (mapped) and the pack (for pread) for a pass. False when they cannot be opened (the pack was
+  // removed since: its objects are left to libgit2).
+  bool open()
+  {
+    m_idx = std::make_unique<Mapping>(m_idx_file);
+    m_fd = std::make_unique<Fd>(m_pack_file);
+    const std::size_t ids_end = 8 + 256 * 4 + std::size_t{m_count} * 20;
+    if (m_idx->data() == nullptr || m_fd->get() < 0 || m_idx->size() < ids_end) {
+      close();
+      return false;
+    }
+    m_ids = m_idx->data() + 8 + 256 * 4;
+    return true;
+  }
+  void close()
+  {
+    m_idx.reset();
+    m_fd.reset();
+    m_ids = nullptr;
+  }
 
   // False when the files are not a version-2 pair: its objects are left to libgit2.
   bool ok() const { return m_ok; }
@@ -297,7 +323,7 @@ public:
   // Raw 20-byte id of the object at .idx position `k`.
   const unsigned char* raw_id(std::uint32_t k) const { return m_ids + std::size_t{k} * 20; }
   // Lets the pages of the .idx go (read again only for tree and commit ids: raw_id).
-  void release_ids() const { m_idx.release(); }
+  void release_ids() const { m_idx->release(); }
 
   // Reads entry `i` from the pack file into `buf`: `h` is its header, [data, data + size) its zlib stream. False
   // when it cannot be read or its header is malformed.
@@ -305,7 +331,7 @@ public:
   {
     const std::uint64_t n = end_of(i) - m_entries[i].offset;
     unsigned char* bytes = buf.get(n);
-    if (!read_at(m_fd.get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
+    if (!read_at(m_fd->get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
       return false;
     }
     data = bytes + h.length;
@@ -317,18 +343,18 @@ private:
   // Parses the index and every object header. Afterwards objects are read with pread, not through the mapping:
   // the objects of one delta tree lie all over the pack, and the mapped pages they touch would count as resident
   // memory (hundreds of MB on git/git).
-  bool load(const std::string& rev_file)
+  bool load(const Mapping& pack, const std::string& rev_file)
   {
-    const unsigned char* p = m_idx.data();
-    if (p == nullptr || m_pack.data() == nullptr || m_fd.get() < 0 || m_idx.size() < 8 + 1024 || p[0] != 0xff
-        || p[1] != 't' || p[2] != 'O' || p[3] != 'c' || be32(p + 4) != 2) {
+    const unsigned char* p = m_idx->data();
+    if (pack.data() == nullptr || m_idx->size() < 8 + 1024 || p[0] != 0xff || p[1] != 't' || p[2] != 'O'
+        || p[3] != 'c' || be32(p + 4) != 2) {
       return false;
     }
     const std::uint32_t n = be32(p + 8 + 255 * 4);
     m_ids = p + 8 + 256 * 4;
     const unsigned char* offsets = m_ids + std::size_t{n} * 24;
     const unsigned char* large = offsets + std::size_t{n} * 4;
-    if (large > p + m_idx.size() || n > INT32_MAX) {
+    if (large > p + m_idx->size() || n > INT32_MAX) {
       return false;
     }
     m_count = n;
@@ -337,12 +363,12 @@ private:
       std::uint64_t off = be32(offsets + std::size_t{i} * 4);
       if ((off & 0x80000000u) != 0) {
         const unsigned char* q = large + (off & 0x7fffffffu) * 8;
-        if (q + 8 > p + m_idx.size()) {
+        if (q + 8 > p + m_idx->size()) {
           return false;
         }
         off = (std::uint64_t{be32(q)} << 32) | be32(q + 4);
       }
-      if (off >= m_pack.size()) {
+      if (off >= pack.size()) {
         return false;  // past the pack: not this pack's index
       }
       m_entries[i].offset = off;
@@ -352,7 +378,7 @@ private:
       std::sort(m_entries.begin(), m_entries.end(),
                 [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
     }
-    m_pack_end = m_pack.size() >= 20 ? m_pack.size() - 20 : 0;
+    m_pack_end = pack.size() >= 20 ? pack.size() - 20 : 0;
     m_by_oid.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
@@ -361,7 +387,7 @@ private:
     for (std::uint32_t i = 0; i < n; ++i) {
       Entry& e = m_entries[i];
       if (e.offset - released_at > (std::uint64_t{16} << 20)) {
-        m_pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
+        pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
         released_at = e.offset;
       }
       const std::uint64_t end = end_of(i);
@@ -369,7 +395,7 @@ private:
         return false;
       }
       Header h;
-      if (!parse_header(m_pack.data() + e.offset, m_pack.data() + end, h)) {
+      if (!parse_header(pack.data() + e.offset, pack.data() + end, h)) {
         e.type = 0;  // never read here: libgit2 reports it
         continue;
       }
@@ -381,7 +407,6 @@ private:
       }
     }
     resolve_root_types();
-    m_idx.release();  // its offset tables are not read again; the ids only for tree and commit ids (raw_id)
     return true;
   }
 
@@ -461,9 +486,10 @@ private:
     return -1;
   }
 
-  Mapping m_idx;
-  Mapping m_pack;  // only while load() parses the headers
-  Fd m_fd;         // the pack, for pread
+  std::string m_idx_file;
+  std::string m_pack_file;
+  std::unique_ptr<Mapping> m_idx;  // while open
+  std::unique_ptr<Fd> m_fd;        // while open: the pack, for pread
   bool m_ok = false;
   std::uint64_t m_pack_end = 0;
   const unsigned char* m_ids = nullptr;
@@ -735,6 +761,20 @@ private:
   std::uint8_t m_type = k_blob;
 };
 
+// A pack's files, open for one pass (PackIndex::open) until the end of the scope.
+class OpenPack {
+public:
+  explicit OpenPack(PackIndex& pack) : m_pack(pack), m_open(pack.ok() && pack.open()) {}
+  ~OpenPack() { m_pack.close(); }
+  OpenPack(const OpenPack&) = delete;
+  OpenPack& operator=(const OpenPack&) = delete;
+  explicit operator bool() const { return m_open; }
+
+private:
+  PackIndex& m_pack;
+  bool m_open;
+};
+
 // Runs `body(walk)` on `threads` workers (at most one per delta tree). False when `stop` was set.
 template <typename Body>
 bool run_workers(const PackWalk& walk, unsigned threads, std::atomic<bool>& stop, const Body& body)
@@ -770,7 +810,8 @@ PackSet::Packs& PackSet::packs()
 bool read_pack_tree_deltas(PackSet& packs, unsigned threads, const PackRawFn& fn)
 {
   for (const auto& pack : packs.packs().list) {
-    if (!pack->ok()) {
+    const OpenPack open(*pack);
+    if (!open) {
       continue;
     }
     const PackWalk walk(*pack, nullptr, k_tree);
@@ -787,8 +828,9 @@ bool read_pack_blobs(PackSet& packs, std::span<const BlobJob> wanted, unsigned t
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
 {
   for (const auto& pack : packs.packs().list) {
-    if (!pack->ok()) {
-      continue;  // unknown format: libgit2 reads these objects
+    const OpenPack open(*pack);
+    if (!open) {
+      continue;  // unknown format, or gone: libgit2 reads these objects
     }
     const PackWalk walk(*pack, &wanted, k_blob);
     std::atomic<std::size_t> next{0};
@@ -803,7 +845,8 @@ bool read_pack_blobs(PackSet& packs, std::span<const BlobJob> wanted, unsigned t
 bool read_pack_commits(PackSet& packs, unsigned threads, const PackObjectFn& fn)
 {
   for (const auto& pack : packs.packs().list) {
-    if (!pack->ok()) {
+    const OpenPack open(*pack);
+    if (!open) {
       continue;
     }
     const PackWalk walk(*pack, nullptr, k_commit);

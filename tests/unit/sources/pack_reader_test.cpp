@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,6 +189,66 @@ TEST_F(PackReader, AReverseIndexThatDoesNotFitThePackIsIgnored)
   ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
   ::close(fd);
   expect_objects_read_like_libgit2(m_dir.path());
+}
+
+// A repository that was never repacked whole: one pack per push. One PackSet serves every pass while the process
+// may open only a few more files than it has open already (packs are open only during a pass).
+TEST(PackReaderFiles, ManyPacksUnderALowOpenFileLimit)
+{
+  test::TempDir dir;
+  test::git_init(dir.path());
+  constexpr int k_packs = 40;
+  for (int c = 0; c < k_packs; ++c) {
+    test::write_file(dir.path(), "file" + std::to_string(c % 5) + ".txt",
+                     "version " + std::to_string(c) + "\n" + std::string(200, 'x') + "\n");
+    test::git_commit_all(dir.path(), "c" + std::to_string(c));
+    git(dir.path(), {"repack", "-q", "-d"});  // the new loose objects as one more pack
+  }
+  std::size_t packs_on_disk = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/.git/objects/pack")) {
+    packs_on_disk += e.path().extension() == ".pack" ? 1 : 0;
+  }
+  ASSERT_GE(packs_on_disk, static_cast<std::size_t>(k_packs));
+
+  auto repo = open_repository(dir.path());
+  ASSERT_TRUE(repo.has_value());
+  const auto blobs = objects_of_type(dir.path(), "blob");
+  std::vector<BlobJob> jobs;
+  for (std::uint32_t i = 0; i < blobs.size(); ++i) {
+    jobs.push_back({blobs[i], i});
+  }
+  const std::string git_dir = git_repository_path(repo->get());
+  std::size_t open_now = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++open_now;
+  }
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = open_now + 16;  // fewer than the packs
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::size_t delivered = 0;
+  std::size_t commits = 0;
+  bool read_all = false;
+  {
+    PackSet packs(git_dir);
+    std::mutex mutex;
+    std::vector<std::atomic<std::uint8_t>> done(blobs.size());
+    read_all = read_pack_blobs(packs, jobs, 2, done, [&](std::uint32_t, const char*, std::size_t, core::DeltaContext*) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      ++delivered;
+      return true;
+    });
+    read_all = read_pack_commits(packs, 2, [&](const git_oid&, const char*, std::size_t) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      ++commits;
+      return true;
+    }) && read_all;
+  }
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_TRUE(read_all);
+  EXPECT_EQ(delivered, blobs.size());
+  EXPECT_EQ(commits, static_cast<std::size_t>(k_packs));
 }
 
 }  // namespace
