@@ -156,7 +156,8 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
   if (options.packs == nullptr) {
     own_packs = std::make_unique<PackSet>(options.git_dir);
   }
-  if (!read_pack_blobs(options.packs != nullptr ? *options.packs : *own_packs, jobs, threads, from_pack,
+  PackSet& packs = options.packs != nullptr ? *options.packs : *own_packs;
+  if (!read_pack_blobs(packs, jobs, threads, from_pack,
                        [&](std::uint32_t i, const char* data, std::size_t size, core::DeltaContext* delta) {
                          const bool more = deliver(jobs[i], data, size, delta);
                          done.fetch_add(1, std::memory_order_relaxed);

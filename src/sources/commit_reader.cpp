@@ -96,7 +96,8 @@ void CommitReader::load_packs()
   if (m_packs == nullptr) {
     own = std::make_unique<PackSet>(git_repository_path(m_repo));
   }
-  read_pack_commits(m_packs != nullptr ? *m_packs : *own, threads, [&](const git_oid& id, const char* data, std::size_t size) {
+  PackSet& packs = m_packs != nullptr ? *m_packs : *own;
+  read_pack_commits(packs, threads, [&](const git_oid& id, const char* data, std::size_t size) {
     thread_local CommitInfo info;
     if (!parse_commit(data, size, info)) {
       return true;  // libgit2 reads it
