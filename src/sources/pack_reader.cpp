@@ -775,19 +775,33 @@ private:
   bool m_open;
 };
 
-// Runs `body(walk)` on `threads` workers (at most one per delta tree). False when `stop` was set.
-template <typename Body>
-bool run_workers(const PackWalk& walk, unsigned threads, std::atomic<bool>& stop, const Body& body)
+// For each pack that can be read, one pass over the objects `wanted` names (without it: those of `type`), with
+// `work(walk, next, stop)` on `threads` workers (at most one per delta tree). False when a worker set `stop`.
+template <typename Work>
+bool run_passes(PackSet& packs, const std::span<const BlobJob>* wanted, std::uint8_t type, unsigned threads,
+                const Work& work)
 {
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::max(1u, threads) && t < walk.roots(); ++t) {
-    pool.emplace_back([&] { body(); });
+  for (const auto& pack : packs.packs().list) {
+    const OpenPack open(*pack);
+    if (!open) {
+      continue;  // unknown format, or gone: libgit2 reads these objects
+    }
+    const PackWalk walk(*pack, wanted, type);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads) && t < walk.roots(); ++t) {
+      pool.emplace_back([&] { work(walk, next, stop); });
+    }
+    work(walk, next, stop);
+    for (auto& t : pool) {
+      t.join();
+    }
+    if (stop) {
+      return false;
+    }
   }
-  body();
-  for (auto& t : pool) {
-    t.join();
-  }
-  return !stop;
+  return true;
 }
 
 }  // namespace
@@ -809,59 +823,29 @@ PackSet::Packs& PackSet::packs()
 
 bool read_pack_tree_deltas(PackSet& packs, unsigned threads, const PackRawFn& fn)
 {
-  for (const auto& pack : packs.packs().list) {
-    const OpenPack open(*pack);
-    if (!open) {
-      continue;
-    }
-    const PackWalk walk(*pack, nullptr, k_tree);
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    if (!run_workers(walk, threads, stop, [&] { walk.run_raw(next, stop, fn); })) {
-      return false;
-    }
-  }
-  return true;
+  return run_passes(packs, nullptr, k_tree, threads, [&](const PackWalk& walk, auto& next, auto& stop) {
+    walk.run_raw(next, stop, fn);
+  });
 }
 
 bool read_pack_blobs(PackSet& packs, std::span<const BlobJob> wanted, unsigned threads,
                      std::vector<std::atomic<std::uint8_t>>& done, const PackBlobFn& fn)
 {
-  for (const auto& pack : packs.packs().list) {
-    const OpenPack open(*pack);
-    if (!open) {
-      continue;  // unknown format, or gone: libgit2 reads these objects
-    }
-    const PackWalk walk(*pack, &wanted, k_blob);
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    if (!run_workers(walk, threads, stop, [&] { walk.run(next, stop, &done, fn); })) {
-      return false;
-    }
-  }
-  return true;
+  return run_passes(packs, &wanted, k_blob, threads, [&](const PackWalk& walk, auto& next, auto& stop) {
+    walk.run(next, stop, &done, fn);
+  });
 }
 
 bool read_pack_commits(PackSet& packs, unsigned threads, const PackObjectFn& fn)
 {
-  for (const auto& pack : packs.packs().list) {
-    const OpenPack open(*pack);
-    if (!open) {
-      continue;
-    }
-    const PackWalk walk(*pack, nullptr, k_commit);
+  return run_passes(packs, nullptr, k_commit, threads, [&](const PackWalk& walk, auto& next, auto& stop) {
     const PackBlobFn each = [&](std::uint32_t tag, const char* data, std::size_t size, core::DeltaContext*) {
       git_oid id{};
-      git_oid_fromraw(&id, pack->raw_id(tag));
+      git_oid_fromraw(&id, walk.pack().raw_id(tag));
       return fn(id, data, size);
     };
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    if (!run_workers(walk, threads, stop, [&] { walk.run(next, stop, nullptr, each); })) {
-      return false;
-    }
-  }
-  return true;
+    walk.run(next, stop, nullptr, each);
+  });
 }
 
 }  // namespace dsnguard::sources
