@@ -11,28 +11,24 @@
 namespace dsnguard::report {
 namespace {
 
-std::string streamed(const core::Report& r)
+// A streamed writer and the whole document it must equal.
+struct Format {
+  void (*write)(std::ostream&, const core::Report&);
+  nlohmann::json (*build)(const core::Report&);
+};
+constexpr Format k_json{write_json, to_json};
+constexpr Format k_sarif{write_sarif, to_sarif};
+
+std::string streamed(const core::Report& r, const Format& format = k_json)
 {
   std::ostringstream out;
-  write_json(out, r);
+  format.write(out, r);
   return out.str();
 }
 
-std::string whole(const core::Report& r)
+std::string whole(const core::Report& r, const Format& format = k_json)
 {
-  return to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string streamed_sarif(const core::Report& r)
-{
-  std::ostringstream out;
-  write_sarif(out, r);
-  return out.str();
-}
-
-std::string whole_sarif(const core::Report& r)
-{
-  return to_sarif(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return format.build(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 TEST(JsonModel, StreamedReportEqualsTheWholeDocument)
@@ -40,7 +36,7 @@ TEST(JsonModel, StreamedReportEqualsTheWholeDocument)
   for (const bool raw : {false, true}) {
     const auto r = test::sample_report(raw);
     EXPECT_EQ(streamed(r), whole(r)) << "raw " << raw;
-    EXPECT_EQ(streamed_sarif(r), whole_sarif(r)) << "raw " << raw;
+    EXPECT_EQ(streamed(r, k_sarif), whole(r, k_sarif)) << "raw " << raw;
   }
 }
 
@@ -48,7 +44,7 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
 {
   core::Report empty;
   EXPECT_EQ(streamed(empty), whole(empty));
-  EXPECT_EQ(streamed_sarif(empty), whole_sarif(empty));
+  EXPECT_EQ(streamed(empty, k_sarif), whole(empty, k_sarif));
 
   // Only suppressed findings (an empty "findings" array beside a full "suppressed" one), no skipped files.
   core::Report only_suppressed = test::sample_report();
@@ -59,7 +55,7 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
   only_suppressed.skipped.clear();
   only_suppressed.stale_baseline.clear();
   EXPECT_EQ(streamed(only_suppressed), whole(only_suppressed));
-  EXPECT_EQ(streamed_sarif(only_suppressed), whole_sarif(only_suppressed));
+  EXPECT_EQ(streamed(only_suppressed, k_sarif), whole(only_suppressed, k_sarif));
 
   // Strings that need escaping or replacing: quotes, backslashes, control characters, invalid UTF-8; a verified
   // finding; an occurrence without refs; no attributes.
@@ -84,7 +80,7 @@ TEST(JsonModel, EmptyAndOddReportsStreamLikeTheWholeDocument)
   // A rule listed twice, and a finding whose rule is not listed (no ruleIndex).
   odd.rules.push_back(odd.rules.front());
   odd.findings.back().rule_id = "unlisted-rule";
-  EXPECT_EQ(streamed_sarif(odd), whole_sarif(odd));
+  EXPECT_EQ(streamed(odd, k_sarif), whole(odd, k_sarif));
 }
 
 }  // namespace
