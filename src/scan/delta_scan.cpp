@@ -91,6 +91,75 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
   return hits;
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> carry_candidates(const std::vector<core::DeltaPiece>& pieces,
+                                                                  const BlobMemo& base)
+{
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (base.cold.empty()) {
+    return out;
+  }
+  const auto by_from = [](const std::pair<std::size_t, std::size_t>& r, std::size_t o) { return r.first < o; };
+  auto cursor = base.cold.begin();
+  for (const auto& p : pieces) {
+    if (!p.copy || p.size < 2) {
+      continue;
+    }
+    // Regions whose preceding newline (from - 1) and closing newline (to) are both inside the run. Copies mostly
+    // move forward through the base: the search starts where the previous one ended when it can, and a few steps
+    // forward usually reach it.
+    const std::size_t first = p.base_offset + 1;
+    const std::size_t end = p.base_offset + p.size;
+    auto it = cursor != base.cold.begin() && std::prev(cursor)->first < first ? cursor : base.cold.begin();
+    for (int step = 0; it != base.cold.end() && it->first < first; ++it, ++step) {
+      if (step == 8) {
+        it = std::lower_bound(it, base.cold.end(), first, by_from);
+        break;
+      }
+    }
+    for (; it != base.cold.end() && it->second < end; ++it) {
+      out.emplace_back(it->first - p.base_offset + p.offset, it->second - p.base_offset + p.offset);
+    }
+    cursor = it;
+  }
+  return out;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> cold_regions(
+    std::string_view bytes, const std::vector<std::pair<std::size_t, std::size_t>>& regions,
+    const std::vector<std::pair<std::size_t, std::size_t>>& carried, const std::vector<Component>& hot,
+    const std::vector<std::size_t>& split_hits)
+{
+  std::vector<bool> warm(regions.size(), false);
+  const auto mark = [&](std::size_t offset) {
+    auto it = std::upper_bound(regions.begin(), regions.end(), offset,
+                               [](std::size_t o, const std::pair<std::size_t, std::size_t>& r) { return o < r.first; });
+    if (it != regions.begin() && offset < std::prev(it)->second) {
+      warm[static_cast<std::size_t>(std::prev(it) - regions.begin())] = true;
+    }
+  };
+  for (const auto& c : hot) {
+    mark(c.from);
+  }
+  for (const std::size_t offset : split_hits) {
+    mark(offset);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  out.reserve(regions.size() + carried.size());
+  auto kept = carried.begin();
+  for (std::size_t k = 0; k < regions.size(); ++k) {
+    const auto [from, to] = regions[k];
+    if (warm[k] || from == 0 || to >= bytes.size() || bytes[from - 1] != '\n' || bytes[to] != '\n') {
+      continue;
+    }
+    for (; kept != carried.end() && kept->first < from; ++kept) {
+      out.push_back(*kept);
+    }
+    out.emplace_back(from, to);
+  }
+  out.insert(out.end(), kept, carried.end());
+  return out;
+}
+
 bool provably_clean(std::string_view bytes, const std::vector<core::DeltaPiece>& pieces, const BlobMemo& base,
                     std::size_t rule, std::size_t from, std::size_t to)
 {

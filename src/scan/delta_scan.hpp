@@ -18,8 +18,21 @@
 // matched, which are never skipped. Skipped components leave nothing to skip in the blob's own children either.
 // A component that matched is not matched again when it is an exact twin of a base component (same bytes, same
 // rule, same path): its validated matches are reused, moved to the new offsets.
+//
+// Before all of that, whole cold regions are carried over without looking at their hits at all. A region is a
+// connected part of the union of every window of every rule (touching windows joined); it is cold when no rule's
+// regex matched in it and none of its hits starts a split URL. A cold region R of the base is carried into the
+// delta when
+//  - the bytes before R and at R's end are newlines and [R.from - 1, R.to] lies in one copied run, and
+//  - no window of a hit before R in the delta reaches R.from (checked while the hits are walked in order).
+// Proof sketch: the hits inside R are then the base's (a keyword holds no newline, so each lies wholly in the
+// run), and each of their windows, and each split-URL test, reads only bytes of [R.from - 1, R.to]: the same
+// windows as in the base. A hit after R starts its window after R's last newline, and no window before R reaches
+// it, so for every rule the components in R are exactly the base's, with the same bytes: nothing matches there.
+// R is cold in the delta too (its children may carry it on).
 
 #include <memory>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,9 +58,17 @@ public:
   std::vector<Component> hot;        // components whose rule regex matched at least once, by (rule, from)
   std::vector<bool> path_ok;         // the rules that applied to the blob's path
   std::string path;                  // the path the blob was scanned as (validation depends on it)
-  std::size_t skipped = 0;           // components not matched because provably clean (for tests and timing)
-  std::size_t reused = 0;            // components whose matches were taken from an exact twin in the base
+  // Cold regions [from, to) in offset order, each between two newlines (see above).
+  std::vector<std::pair<std::size_t, std::size_t>> cold;
+  std::size_t skipped = 0;  // components not matched because provably clean (for tests and timing)
+  std::size_t reused = 0;   // components whose matches were taken from an exact twin in the base
+  std::size_t carried = 0;  // cold regions of the base carried over whole
 };
+
+// The base's cold regions that lie, with the newline before them, in one copied run of the delta, moved to the
+// delta's offsets (in offset order): the regions a scan may carry over if no earlier window reaches them.
+std::vector<std::pair<std::size_t, std::size_t>> carry_candidates(const std::vector<core::DeltaPiece>& pieces,
+                                                                  const BlobMemo& base);
 
 // Every keyword hit of `bytes`, the content of a delta whose base left `base_hits`, in Prefilter::find order:
 // hits inside copied runs are moved over from the base, the prefilter runs only around inserted bytes and around
@@ -55,6 +76,14 @@ public:
 std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_view bytes,
                                         const std::vector<core::DeltaPiece>& pieces,
                                         const std::vector<Prefilter::Hit>& base_hits);
+
+// The cold regions a scanned blob leaves its children: those of `regions` (the union of its windows, in order)
+// that hold no component of `hot` and no hit of `split_hits` (both by start) and lie between two newlines,
+// merged in order with the regions `carried` over whole from its base.
+std::vector<std::pair<std::size_t, std::size_t>> cold_regions(
+    std::string_view bytes, const std::vector<std::pair<std::size_t, std::size_t>>& regions,
+    const std::vector<std::pair<std::size_t, std::size_t>>& carried, const std::vector<Component>& hot,
+    const std::vector<std::size_t>& split_hits);
 
 // True when component [from, to) of `rule` in `bytes` provably holds no match of the rule's regex (see above);
 // call it only for rules whose pattern is line-local and with a base that used the same rules.

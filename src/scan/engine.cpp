@@ -450,17 +450,46 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
     }
     hits.clear();
   }
-  if (split_urls != nullptr) {
-    for (const auto& hit : hits) {
-      const auto start = split_url_start(bytes, hit.offset);
-      if (start && (split_urls->empty() || split_urls->back() != *start)) {
-        split_urls->push_back(*start);
-      }
-    }
-  }
+  // The base's cold regions this delta may carry over, and what this blob leaves of its own for its children:
+  // the union of all its windows (regions) and the hits that start split URLs (delta_scan.hpp).
+  const auto candidates =
+      base != nullptr ? carry_candidates(delta->pieces, *base) : std::vector<std::pair<std::size_t, std::size_t>>{};
+  auto candidate = candidates.begin();
+  enum class Carry { undecided, carry, scan } carry = Carry::undecided;
+  std::vector<std::pair<std::size_t, std::size_t>> regions;
+  std::vector<std::pair<std::size_t, std::size_t>> carried;
+  std::vector<std::size_t> split_hits;
+  bool reached = false;   // some window was computed (or region carried) before the current hit
+  std::size_t reach = 0;  // then: the furthest end of those
   // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
   WindowCursor cursors[2] = {{bytes, 0, k_back, k_forward}, {bytes, k_multiline_lines, k_back, k_forward}};
   for (const auto& hit : hits) {
+    while (candidate != candidates.end() && candidate->second <= hit.offset) {
+      ++candidate;
+      carry = Carry::undecided;
+    }
+    if (candidate != candidates.end() && hit.offset >= candidate->first) {
+      if (carry == Carry::undecided) {
+        carry = !reached || reach < candidate->first ? Carry::carry : Carry::scan;
+        if (carry == Carry::carry) {
+          carried.push_back(*candidate);
+          reach = reached ? std::max(reach, candidate->second) : candidate->second;
+          reached = true;
+        }
+      }
+      if (carry == Carry::carry) {
+        continue;
+      }
+    }
+    if (split_urls != nullptr) {
+      const auto start = split_url_start(bytes, hit.offset);
+      if (start) {
+        if (split_urls->empty() || split_urls->back() != *start) {
+          split_urls->push_back(*start);
+        }
+        split_hits.push_back(hit.offset);
+      }
+    }
     std::pair<std::size_t, std::size_t> around[2];
     bool computed[2] = {false, false};
     for (const std::size_t i : impl.keyword_rules[hit.keyword]) {
@@ -473,6 +502,19 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
         computed[kind] = true;
       }
       windows[i].push_back(around[kind]);
+    }
+    if (computed[0] || computed[1]) {
+      // Both kinds start at the same byte; a multi-line window ends at or after a single-line one.
+      const auto& widest = computed[1] ? around[1] : around[0];
+      reach = reached ? std::max(reach, widest.second) : widest.second;
+      reached = true;
+      if (memo) {
+        if (!regions.empty() && widest.first <= regions.back().second) {
+          regions.back().second = std::max(regions.back().second, widest.second);
+        } else {
+          regions.push_back(widest);
+        }
+      }
     }
   }
   std::vector<RawFinding> raw;
@@ -515,6 +557,8 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
     }
   }
   if (memo) {
+    memo->carried = carried.size();
+    memo->cold = cold_regions(bytes, regions, carried, memo->hot, split_hits);
     memo->hits = std::move(hits);
     *delta->memo = std::move(memo);
   }

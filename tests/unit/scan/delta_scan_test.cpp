@@ -155,21 +155,41 @@ TEST(DeltaScan, DerivedHitsEqualThePrefilterOnTheWholeBlob)
   }
 }
 
-TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChains)
+// Mostly filler with a snippet every few dozen lines: regions (unions of windows) stay apart, as in real files.
+std::string sparse_text(std::mt19937& rng, std::size_t lines)
 {
-  std::mt19937 rng(11);
+  std::string out;
+  for (std::size_t i = 0; i < lines; ++i) {
+    out += rng() % 25 == 0 ? random_text(rng, 1) : "filler line " + std::to_string(rng() % 1000) + "\n";
+  }
+  return out;
+}
+
+struct ChainTotals {
+  std::size_t findings = 0;
   std::size_t skipped = 0;
   std::size_t reused = 0;
-  std::size_t findings = 0;
-  for (int round = 0; round < 150; ++round) {
+  std::size_t carried = 0;
+};
+
+// Random bases from `text(rng)` and chains of random deltas: each delta scanned with the memo the previous delta
+// scan left must give exactly the findings of its full scan.
+template <typename Text>
+ChainTotals check_chains(unsigned seed, int rounds, const Text& text)
+{
+  std::mt19937 rng(seed);
+  ChainTotals totals;
+  for (int round = 0; round < rounds; ++round) {
     const std::string path = round % 5 == 0 ? ".env.production" : round % 7 == 0 ? ".pgpass" : "app/settings.py";
-    std::string base = random_text(rng, 5 + rng() % 60);
+    std::string base = text(rng);
     std::unique_ptr<core::ScanMemo> memo;
     core::DeltaContext root;
     root.memo = &memo;
-    ASSERT_EQ(keys(scan(base, path, &root)), keys(scan(base, path, nullptr)));
-    ASSERT_NE(memo, nullptr);
-    // A chain of deltas, each scanned with the memo the previous delta scan left.
+    EXPECT_EQ(keys(scan(base, path, &root)), keys(scan(base, path, nullptr)));
+    if (memo == nullptr) {
+      ADD_FAILURE() << "no memo, round " << round;
+      return totals;
+    }
     for (int depth = 0; depth < 6; ++depth) {
       core::DeltaContext context;
       const std::string blob = random_delta(rng, base, context.pieces);
@@ -180,18 +200,160 @@ TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChains)
       context.base = memo.get();
       context.memo = &next;
       const auto full = keys(scan(blob, path, nullptr));
-      ASSERT_EQ(keys(scan(blob, path, &context)), full) << "round " << round << " depth " << depth;
-      findings += full.size();
-      ASSERT_NE(next, nullptr);
-      skipped += dynamic_cast<const BlobMemo&>(*next).skipped;
-      reused += dynamic_cast<const BlobMemo&>(*next).reused;
+      EXPECT_EQ(keys(scan(blob, path, &context)), full) << "seed " << seed << " round " << round << " depth " << depth;
+      totals.findings += full.size();
+      if (next == nullptr) {
+        ADD_FAILURE() << "no memo, round " << round << " depth " << depth;
+        return totals;
+      }
+      const auto& left = dynamic_cast<const BlobMemo&>(*next);
+      totals.skipped += left.skipped;
+      totals.reused += left.reused;
+      totals.carried += left.carried;
       memo = std::move(next);
       base = blob;
     }
   }
-  EXPECT_GT(findings, 100u);
-  EXPECT_GT(skipped, 100u);  // the point of it: unchanged regions are not matched again
-  EXPECT_GT(reused, 100u);   // nor are unchanged regions that matched
+  return totals;
+}
+
+TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChains)
+{
+  const auto totals = check_chains(11, 150, [](std::mt19937& rng) { return random_text(rng, 5 + rng() % 60); });
+  EXPECT_GT(totals.findings, 100u);
+  EXPECT_GT(totals.skipped, 100u);  // the point of it: unchanged regions are not matched again
+  EXPECT_GT(totals.reused, 100u);   // nor are unchanged regions that matched
+}
+
+TEST(DeltaScan, FindingsEqualAFullScanAlongDeltaChainsOfSparseFiles)
+{
+  const auto totals = check_chains(23, 120, [](std::mt19937& rng) { return sparse_text(rng, 100 + rng() % 900); });
+  EXPECT_GT(totals.findings, 100u);
+  EXPECT_GT(totals.carried, 100u);  // cold regions carried over whole, their hits not looked at
+}
+
+// Two custom rules: "opener" spans lines (zzopen ... zzend=SECRET), "keyline" never matches the text used here.
+const Engine& region_engine()
+{
+  static const Engine e = [] {
+    core::Rule opener;
+    opener.id = "opener";
+    opener.pattern = "zzopen(?s:.*?)zzend=(?P<secret>[a-z0-9]{10,})";
+    opener.secret_group = "secret";
+    opener.keywords = {"zzopen", "zzmid"};
+    opener.tags = {"multiline"};
+    opener.source_file = "rules/test.json";
+    core::Rule keyline = opener;
+    keyline.id = "keyline";
+    keyline.pattern = "zzmid:(?P<secret>[0-9]{12})";
+    keyline.keywords = {"zzmid"};
+    keyline.tags = {};
+    auto compiled = Engine::compile({opener, keyline});
+    EXPECT_TRUE(compiled.has_value());
+    return std::move(*compiled);
+  }();
+  return e;
+}
+
+std::vector<Key> scan_with(const Engine& e, const std::string& bytes, core::DeltaContext* delta)
+{
+  core::Fragment f;
+  f.bytes = bytes;
+  f.origin.path = "app/settings.py";
+  f.origin.kind = core::OriginKind::history;
+  f.delta = delta;
+  return keys(e.scan(f));
+}
+
+// The delta "intro" + `insert` + the base from its first newline on, scanned with the base's memo; returns the
+// delta's memo.
+std::unique_ptr<core::ScanMemo> scan_delta(const Engine& e, const std::string& base, const std::string& insert,
+                                           std::string& blob)
+{
+  std::unique_ptr<core::ScanMemo> memo;
+  core::DeltaContext root;
+  root.memo = &memo;
+  scan_with(e, base, &root);
+  const std::size_t nl = base.find('\n');
+  blob = base.substr(0, nl) + insert + base.substr(nl);
+  core::DeltaContext context;
+  context.pieces = {{0, nl, 0, true}, {nl, insert.size(), 0, false}, {nl + insert.size(), base.size() - nl, nl, true}};
+  context.base = memo.get();
+  std::unique_ptr<core::ScanMemo> next;
+  context.memo = &next;
+  EXPECT_EQ(scan_with(e, blob, &context), scan_with(e, blob, nullptr)) << blob;
+  return next;
+}
+
+TEST(DeltaScan, AColdRegionIsNotCarriedWhereAnEarlierWindowReachesIt)
+{
+  std::string filler;
+  for (int i = 0; i < 39; ++i) {
+    filler += "filler\n";
+  }
+  // Alone, the zzmid line's 41-line window (its region) holds zzend but no zzopen: no match, a cold region.
+  const std::string base = "intro\nzzmid\n" + filler + "zzend=k9qx7lm2b4w8\noutro\n";
+  const Engine& e = region_engine();
+  EXPECT_TRUE(scan_with(e, base, nullptr).empty());
+  std::string blob;
+  // Unrelated lines inserted before it: the region is carried over.
+  auto memo = scan_delta(e, base, "\nplain\nplain", blob);
+  ASSERT_NE(memo, nullptr);
+  EXPECT_EQ(dynamic_cast<const BlobMemo&>(*memo).carried, 1u);
+  // A zzopen 11 lines before it: its window reaches into the region but not to zzend; joined with the region's
+  // windows, the rule matches across both. The region must be scanned, not carried.
+  std::string opener = "\nzzopen";
+  for (int i = 0; i < 10; ++i) {
+    opener += "\nfiller";
+  }
+  memo = scan_delta(e, base, opener, blob);
+  ASSERT_NE(memo, nullptr);
+  EXPECT_EQ(dynamic_cast<const BlobMemo&>(*memo).carried, 0u);
+  EXPECT_EQ(scan_with(e, blob, nullptr).size(), 1u);
+}
+
+TEST(DeltaScan, ARegionCutInsideALongLineIsNotCold)
+{
+  // The zzstart window stops 4096 bytes after its hit, inside a long line: a later hit on that line has a window
+  // reaching back into it, and the two joined hold a match that neither holds alone.
+  core::Rule r;
+  r.id = "long-span";
+  r.pattern = "zzstart[a-z]*zzmark=(?P<secret>[a-z0-9]{10,})";
+  r.secret_group = "secret";
+  r.keywords = {"zzstart", "zzmark"};
+  r.source_file = "rules/test.json";
+  auto compiled = Engine::compile({r});
+  ASSERT_TRUE(compiled.has_value());
+  const std::string base = "intro\nzzstart" + std::string(5000, 'a') + "\noutro\n";
+  EXPECT_TRUE(scan_with(*compiled, base, nullptr).empty());
+  std::unique_ptr<core::ScanMemo> memo;
+  core::DeltaContext root;
+  root.memo = &memo;
+  scan_with(*compiled, base, &root);
+  const std::size_t cut = 6 + 4096 + 1;  // past the window's last byte
+  const std::string insert = "zzmark=k9qx7lm2b4w8";
+  const std::string blob = base.substr(0, cut) + insert + base.substr(cut);
+  core::DeltaContext context;
+  context.pieces = {{0, cut, 0, true}, {cut, insert.size(), 0, false}, {cut + insert.size(), base.size() - cut, cut, true}};
+  context.base = memo.get();
+  const auto full = scan_with(*compiled, blob, nullptr);
+  EXPECT_EQ(full.size(), 1u);
+  EXPECT_EQ(scan_with(*compiled, blob, &context), full);
+}
+
+TEST(DeltaScan, ARegionThatStartsASplitUrlIsNotCold)
+{
+  // No rule matches the literal alone; the joined literals are a finding, which the delta must report too.
+  std::string filler;
+  for (int i = 0; i < 60; ++i) {
+    filler += "filler line\n";
+  }
+  const std::string base =
+      "intro\n" + filler + "URL = (\n    \"postgresql://app:\"\n    \"s3cretPw9@db.acme.net/app\"\n)\n" + filler;
+  std::string blob;
+  const auto memo = scan_delta(engine(), base, "\nplain", blob);
+  ASSERT_NE(memo, nullptr);
+  EXPECT_FALSE(scan_with(engine(), blob, nullptr).empty());
 }
 
 TEST(DeltaScan, MatchesOfATwinAreReusedOnlyForTheSamePath)
