@@ -9,6 +9,9 @@ namespace dsnguard::scan {
 
 namespace {
 
+// Dirty neighbourhoods closer than this are searched as one range.
+constexpr std::size_t k_dirty_gap = 128;
+
 // The piece holding byte `offset` (pieces cover the blob in order).
 std::vector<core::DeltaPiece>::const_iterator piece_at(const std::vector<core::DeltaPiece>& pieces,
                                                        std::size_t offset)
@@ -40,10 +43,14 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       continue;
     }
     const std::size_t end = p.base_offset + p.size;
-    const auto from = cursor != base_hits.begin() && std::prev(cursor)->offset < p.base_offset ? cursor
-                                                                                               : base_hits.begin();
-    auto it = std::lower_bound(from, base_hits.end(), p.base_offset,
-                               [](const Hit& h, std::size_t o) { return h.offset < o; });
+    auto it = cursor != base_hits.begin() && std::prev(cursor)->offset < p.base_offset ? cursor : base_hits.begin();
+    for (int step = 0; it != base_hits.end() && it->offset < p.base_offset; ++it, ++step) {
+      if (step == 8) {  // a few steps forward usually reach it; else search
+        it = std::lower_bound(it, base_hits.end(), p.base_offset,
+                              [](const Hit& h, std::size_t o) { return h.offset < o; });
+        break;
+      }
+    }
     for (; it != base_hits.end() && it->offset < end; ++it) {
       if (it->offset + keywords[it->keyword].size() <= end) {
         copied.push_back({it->keyword, p.offset + (it->offset - p.base_offset)});
@@ -64,7 +71,19 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
   std::vector<Hit> fresh;
   std::vector<Hit> found;
   auto piece = pieces.begin();
-  for (const auto& [from, to] : merge_ranges(std::move(dirty))) {
+  // Neighbourhoods a few dozen bytes apart are searched as one range (the hits in between are inside a copied
+  // run and dropped below): one prefilter call per range costs more than the bytes between them.
+  auto ranges = merge_ranges(std::move(dirty));
+  std::size_t kept = 0;
+  for (const auto& r : ranges) {
+    if (kept > 0 && r.first - ranges[kept - 1].second < k_dirty_gap) {
+      ranges[kept - 1].second = r.second;
+    } else {
+      ranges[kept++] = r;
+    }
+  }
+  ranges.resize(kept);
+  for (const auto& [from, to] : ranges) {
     if (to <= from) {
       continue;
     }
