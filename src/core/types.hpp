@@ -84,7 +84,8 @@ public:
 };
 
 // A piece of a blob that is stored as a git delta: `size` bytes at `offset` either copied from the base blob at
-// `base_offset` (copy) or inserted by the delta. Pieces are in offset order and cover the blob.
+// `base_offset` (copy) or inserted by the delta (short copies may be listed as inserted: a scanner only treats
+// those bytes as new). Pieces are in offset order and cover the blob.
 struct DeltaPiece {
   std::size_t offset = 0;
   std::size_t size = 0;
