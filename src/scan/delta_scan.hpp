@@ -32,9 +32,9 @@
 // R is cold in the delta too (its children may carry it on).
 
 #include <memory>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/types.hpp"
