@@ -124,7 +124,6 @@ struct Location {
   std::uint64_t length = 0;
 };
 
-// History provenance of one place a secret was seen.
 // The names of the refs that reach a commit: one immutable list shared by every occurrence reached by the same
 // refs. A history audit lists thousands of occurrences, each reached by hundreds of refs (sqlalchemy with
 // --min-confidence low: 1.7M names, ~140 MB as copies).
@@ -154,6 +153,7 @@ private:
   std::shared_ptr<const std::vector<std::string>> m_names;
 };
 
+// History provenance of one place a secret was seen.
 struct Occurrence {
   std::string path;
   std::string blob;
