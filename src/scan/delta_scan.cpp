@@ -21,6 +21,21 @@ std::vector<core::DeltaPiece>::const_iterator piece_at(const std::vector<core::D
   return it == pieces.begin() ? pieces.end() : std::prev(it);
 }
 
+// The first element of sorted [begin, end) whose key is not below `target`. Copies mostly move forward through
+// the base: when the target lies ahead of `cursor` (where the previous search ended), a few steps from there
+// usually reach it; else it is searched.
+template <typename It, typename Key>
+It seek(It begin, It cursor, It end, std::size_t target, const Key& key)
+{
+  It it = cursor != begin && key(*std::prev(cursor)) < target ? cursor : begin;
+  for (int step = 0; it != end && key(*it) < target; ++it, ++step) {
+    if (step == 8) {
+      return std::lower_bound(it, end, target, [&](const auto& e, std::size_t t) { return key(e) < t; });
+    }
+  }
+  return it;
+}
+
 }  // namespace
 
 std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_view bytes,
@@ -33,8 +48,7 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
   const std::size_t reach = std::max<std::size_t>(prefilter.longest_keyword(), 1) - 1;
   const std::size_t n = bytes.size();
 
-  // Hits wholly inside copied runs: the base's, moved (in offset order: pieces come in order). Copies mostly move
-  // forward through the base, so each search starts where the previous one ended when it can.
+  // Hits wholly inside copied runs: the base's, moved (in offset order: pieces come in order).
   std::vector<Hit> copied;
   copied.reserve(base_hits.size());
   auto cursor = base_hits.begin();
@@ -43,14 +57,7 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       continue;
     }
     const std::size_t end = p.base_offset + p.size;
-    auto it = cursor != base_hits.begin() && std::prev(cursor)->offset < p.base_offset ? cursor : base_hits.begin();
-    for (int step = 0; it != base_hits.end() && it->offset < p.base_offset; ++it, ++step) {
-      if (step == 8) {  // a few steps forward usually reach it; else search
-        it = std::lower_bound(it, base_hits.end(), p.base_offset,
-                              [](const Hit& h, std::size_t o) { return h.offset < o; });
-        break;
-      }
-    }
+    auto it = seek(base_hits.begin(), cursor, base_hits.end(), p.base_offset, [](const Hit& h) { return h.offset; });
     for (; it != base_hits.end() && it->offset < end; ++it) {
       if (it->offset + keywords[it->keyword].size() <= end) {
         copied.push_back({it->keyword, p.offset + (it->offset - p.base_offset)});
@@ -117,24 +124,15 @@ std::vector<std::pair<std::size_t, std::size_t>> carry_candidates(const std::vec
   if (base.cold.empty()) {
     return out;
   }
-  const auto by_from = [](const std::pair<std::size_t, std::size_t>& r, std::size_t o) { return r.first < o; };
+  const auto region_start = [](const std::pair<std::size_t, std::size_t>& r) { return r.first; };
   auto cursor = base.cold.begin();
   for (const auto& p : pieces) {
     if (!p.copy || p.size < 2) {
       continue;
     }
-    // Regions whose preceding newline (from - 1) and closing newline (to) are both inside the run. Copies mostly
-    // move forward through the base: the search starts where the previous one ended when it can, and a few steps
-    // forward usually reach it.
-    const std::size_t first = p.base_offset + 1;
+    // Regions whose preceding newline (from - 1) and closing newline (to) are both inside the run.
     const std::size_t end = p.base_offset + p.size;
-    auto it = cursor != base.cold.begin() && std::prev(cursor)->first < first ? cursor : base.cold.begin();
-    for (int step = 0; it != base.cold.end() && it->first < first; ++it, ++step) {
-      if (step == 8) {
-        it = std::lower_bound(it, base.cold.end(), first, by_from);
-        break;
-      }
-    }
+    auto it = seek(base.cold.begin(), cursor, base.cold.end(), p.base_offset + 1, region_start);
     for (; it != base.cold.end() && it->second < end; ++it) {
       out.emplace_back(it->first - p.base_offset + p.offset, it->second - p.base_offset + p.offset);
     }
