@@ -459,8 +459,9 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
   std::vector<std::pair<std::size_t, std::size_t>> regions;
   std::vector<std::pair<std::size_t, std::size_t>> carried;
   std::vector<std::size_t> split_hits;
-  bool reached = false;   // some window was computed (or region carried) before the current hit
-  std::size_t reach = 0;  // then: the furthest end of those
+  // The furthest end of the windows computed and regions carried so far (0 before any: candidates start after
+  // byte 0, behind the newline before them).
+  std::size_t reach = 0;
   // The window around a hit depends only on whether the rule is multi-line: compute each kind once per hit.
   WindowCursor cursors[2] = {{bytes, 0, k_back, k_forward}, {bytes, k_multiline_lines, k_back, k_forward}};
   for (const auto& hit : hits) {
@@ -470,11 +471,10 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
     }
     if (candidate != candidates.end() && hit.offset >= candidate->first) {
       if (carry == Carry::undecided) {
-        carry = !reached || reach < candidate->first ? Carry::carry : Carry::scan;
+        carry = reach < candidate->first ? Carry::carry : Carry::scan;
         if (carry == Carry::carry) {
           carried.push_back(*candidate);
-          reach = reached ? std::max(reach, candidate->second) : candidate->second;
-          reached = true;
+          reach = std::max(reach, candidate->second);
         }
       }
       if (carry == Carry::carry) {
@@ -506,8 +506,7 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
     if (computed[0] || computed[1]) {
       // Both kinds start at the same byte; a multi-line window ends at or after a single-line one.
       const auto& widest = computed[1] ? around[1] : around[0];
-      reach = reached ? std::max(reach, widest.second) : widest.second;
-      reached = true;
+      reach = std::max(reach, widest.second);
       if (memo) {
         if (!regions.empty() && widest.first <= regions.back().second) {
           regions.back().second = std::max(regions.back().second, widest.second);
