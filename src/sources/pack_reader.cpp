@@ -331,18 +331,13 @@ public:
   // Lets the pages of the .idx go (read again only for tree and commit ids: raw_id).
   void release_ids() const { m_idx->release(); }
 
-  // Reads entry `i` from the pack file into `buf`: `h` is its header, [data, data + size) its zlib stream. False
-  // when it cannot be read or its header is malformed.
-  bool read_entry(std::uint32_t i, Bytes& buf, const unsigned char*& data, std::size_t& size, Header& h) const
+  // Where entry `i` starts in the pack, and its size there (header and zlib stream).
+  std::uint64_t offset(std::uint32_t i) const { return m_entries[i].offset; }
+  std::uint64_t stored_size(std::uint32_t i) const { return end_of(i) - m_entries[i].offset; }
+  // Reads pack bytes [offset, offset + n) into `out`. False when they cannot be read.
+  bool read(std::uint64_t offset, unsigned char* out, std::size_t n) const
   {
-    const std::uint64_t n = end_of(i) - m_entries[i].offset;
-    unsigned char* bytes = buf.get(n);
-    if (!read_at(m_fd->get(), bytes, n, m_entries[i].offset) || !parse_header(bytes, bytes + n, h)) {
-      return false;
-    }
-    data = bytes + h.length;
-    size = n - h.length;
-    return true;
+    return read_at(m_fd->get(), out, n, offset);
   }
 
 private:
@@ -599,6 +594,28 @@ public:
         m_roots.push_back(i);
       }
     }
+    // Batches: consecutive roots whose delta trees hold at most k_batch_bytes of the pack together (a root whose
+    // tree holds more is a batch alone).
+    m_batches.push_back(0);
+    std::uint64_t batch_bytes = 0;
+    std::vector<std::uint32_t> stack;
+    for (std::uint32_t r = 0; r < m_roots.size(); ++r) {
+      std::uint64_t bytes = 0;
+      stack.assign(1, m_roots[r]);
+      while (!stack.empty()) {
+        const std::uint32_t i = stack.back();
+        stack.pop_back();
+        bytes += pack.stored_size(i);
+        const auto c = children(i);
+        stack.insert(stack.end(), c.begin(), c.end());
+      }
+      if (r > m_batches.back() && batch_bytes + bytes > k_batch_bytes) {
+        m_batches.push_back(r);
+        batch_bytes = 0;
+      }
+      batch_bytes += bytes;
+    }
+    m_batches.push_back(static_cast<std::uint32_t>(m_roots.size()));
   }
 
   ~PackWalk() { m_pack.release_ids(); }  // the ids this pass touched (wanted, raw_id) need not stay resident
@@ -611,31 +628,128 @@ public:
     return {m_child_list.data() + m_first_child[i], m_child_list.data() + m_first_child[i + 1]};
   }
 
-  // Walks the delta trees under the roots taken from `next` in depth-first pre-order until `stop` is set or `ok`
-  // turns false: `visit(entry, depth)` returns whether the entry's children follow (false: it could not be read
-  // or inflated, and its subtree is left to libgit2); `after_root()` runs after each tree.
+  // Walks the delta trees under the roots, a batch of them at a time (batches taken from `next`), in depth-first
+  // pre-order until `stop` is set or `ok` turns false: `visit(entry, depth, bytes, size)` gets the entry's bytes
+  // in the pack (header and zlib stream) and returns whether its children follow (false: it could not be
+  // inflated, and its subtree is left to libgit2); an entry that cannot be read is not visited and neither is its
+  // subtree. `after_root()` runs after each tree.
+  //
+  // Objects are read ahead, k_batch_bytes of the visiting order at a time, in pack order, joining objects less
+  // than k_read_gap bytes apart into one pread: one pread per object costs ~2 us of system time each (sqlalchemy:
+  // 272k objects, ~45k reads this way).
   template <typename Visit, typename AfterRoot>
   void walk_delta_trees(std::atomic<std::size_t>& next, const std::atomic<bool>& stop, const bool& ok, Visit& visit,
                         AfterRoot& after_root) const
   {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // (entry, depth)
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // the batch's (entry, depth) in visiting order
+    std::vector<std::uint32_t> by_offset;                         // positions in a segment of `order`, pack order
+    std::vector<const unsigned char*> where;                      // position in the segment -> its bytes
+    Bytes ahead;
+    Bytes single;
     while (ok && !stop.load(std::memory_order_relaxed)) {
-      const std::size_t r = next.fetch_add(1);
-      if (r >= m_roots.size()) {
+      const std::size_t b = next.fetch_add(1);
+      if (b + 1 >= m_batches.size()) {
         break;
       }
-      stack.emplace_back(m_roots[r], 0);
-      while (!stack.empty() && ok) {
-        const auto [i, depth] = stack.back();
-        stack.pop_back();
-        if (visit(i, depth)) {
+      order.clear();
+      for (std::uint32_t r = m_batches[b]; r < m_batches[b + 1]; ++r) {
+        stack.emplace_back(m_roots[r], 0);
+        while (!stack.empty()) {
+          const auto [i, depth] = stack.back();
+          stack.pop_back();
+          order.emplace_back(i, depth);
           for (const auto child : children(i)) {
             stack.emplace_back(child, depth + 1);
           }
         }
       }
-      stack.clear();
-      after_root();
+      std::uint32_t skip_below = UINT32_MAX;  // the subtree of an entry that failed is skipped
+      for (std::size_t from = 0; from < order.size() && ok;) {
+        // The next segment: at least one object, at most k_batch_bytes unless that one is larger.
+        std::size_t to = from + 1;
+        std::uint64_t bytes = m_pack.stored_size(order[from].first);
+        while (to < order.size() && bytes + m_pack.stored_size(order[to].first) <= k_batch_bytes) {
+          bytes += m_pack.stored_size(order[to++].first);
+        }
+        read_ahead({order.data() + from, to - from}, by_offset, where, ahead);
+        for (std::size_t k = from; k < to && ok; ++k) {
+          const auto [i, depth] = order[k];
+          if (depth == 0 && k > 0) {
+            after_root();
+          }
+          if (depth > skip_below) {
+            continue;
+          }
+          skip_below = UINT32_MAX;
+          const std::size_t n = m_pack.stored_size(i);
+          const unsigned char* data = where[k - from];
+          if (data == nullptr) {
+            unsigned char* own = single.get(n);
+            data = m_pack.read(m_pack.offset(i), own, n) ? own : nullptr;
+          }
+          if (data == nullptr || !visit(i, depth, data, n)) {
+            skip_below = depth;
+          }
+        }
+        from = to;
+      }
+      if (!order.empty()) {
+        after_root();
+      }
+      ahead.trim(2 * k_batch_bytes);
+      single.trim(1u << 20);
+    }
+  }
+
+  // Reads the objects of `segment` into `buf`, in pack order, and sets where[k] to the bytes of segment[k] (null
+  // where a read failed: the object is read again alone, and reported if that fails too). Objects less than
+  // k_read_gap bytes apart are read with one pread, as long as the skipped bytes add up to at most the objects'.
+  void read_ahead(std::span<const std::pair<std::uint32_t, std::uint32_t>> segment,
+                  std::vector<std::uint32_t>& by_offset, std::vector<const unsigned char*>& where, Bytes& buf) const
+  {
+    where.assign(segment.size(), nullptr);
+    by_offset.resize(segment.size());
+    for (std::uint32_t k = 0; k < segment.size(); ++k) {
+      by_offset[k] = k;
+    }
+    // Entry indexes are in pack order.
+    std::sort(by_offset.begin(), by_offset.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return segment[x].first < segment[y].first; });
+    const auto entry_at = [&](std::size_t r) { return segment[by_offset[r]].first; };
+    // Runs of by_offset positions [first, last], and the pack bytes [start, end) each spans.
+    struct Run {
+      std::size_t first;
+      std::size_t last;
+      std::uint64_t start;
+      std::uint64_t end;
+    };
+    thread_local std::vector<Run> runs;
+    runs.clear();
+    std::uint64_t total = 0;
+    std::uint64_t gap_budget = 0;
+    for (std::size_t r = 0; r < by_offset.size(); ++r) {
+      const std::uint64_t from = m_pack.offset(entry_at(r));
+      const std::uint64_t to = from + m_pack.stored_size(entry_at(r));
+      gap_budget += to - from;
+      if (!runs.empty() && from <= runs.back().end + k_read_gap && from - runs.back().end <= gap_budget) {
+        gap_budget -= from - runs.back().end;
+        total += to - runs.back().end;
+        runs.back().last = r;
+        runs.back().end = to;
+      } else {
+        total += to - from;
+        runs.push_back({r, r, from, to});
+      }
+    }
+    unsigned char* out = buf.get(total);
+    for (const Run& run : runs) {
+      if (m_pack.read(run.start, out, run.end - run.start)) {
+        for (std::size_t r = run.first; r <= run.last; ++r) {
+          where[by_offset[r]] = out + (m_pack.offset(entry_at(r)) - run.start);
+        }
+      }
+      out += run.end - run.start;
     }
   }
 
@@ -651,9 +765,8 @@ public:
     std::vector<std::unique_ptr<core::ScanMemo>> memos;  // what the scanner left per depth (blobs only)
     core::DeltaContext context;
     std::vector<char> delta;
-    Bytes in;
     bool ok = true;
-    const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
+    const auto visit = [&](std::uint32_t i, std::uint32_t depth, const unsigned char* bytes, std::size_t n) {
       const Entry& e = m_pack.entry(i);
       if (level.size() <= depth) {
         level.resize(depth + 1);
@@ -662,12 +775,12 @@ public:
       std::vector<char>& out = level[depth];
       memos[depth].reset();
       context.pieces.clear();
-      const unsigned char* data = nullptr;
-      std::size_t in_size = 0;
       Header h;
-      if (!m_pack.read_entry(i, in, data, in_size, h)) {
-        return false;  // unreadable: its subtree is left to libgit2
+      if (!parse_header(bytes, bytes + n, h)) {
+        return false;  // malformed: its subtree is left to libgit2
       }
+      const unsigned char* data = bytes + h.length;
+      const std::size_t in_size = n - h.length;
       if (e.base < 0) {
         out.resize(h.size);
         if (!inflater.inflate(data, in_size, out.data(), out.size())) {
@@ -706,7 +819,6 @@ public:
       if (delta.capacity() > (1u << 20)) {
         std::vector<char>().swap(delta);
       }
-      in.trim(1u << 20);
     };
     walk_delta_trees(next, stop, ok, visit, after_root);
     return ok;
@@ -720,16 +832,15 @@ public:
     if (!inflater) {
       return true;
     }
-    Bytes in;
     std::vector<char> out;
     bool ok = true;
-    const auto visit = [&](std::uint32_t i, std::uint32_t depth) {
-      const unsigned char* data = nullptr;
-      std::size_t in_size = 0;
+    const auto visit = [&](std::uint32_t i, std::uint32_t depth, const unsigned char* bytes, std::size_t n) {
       Header h;
-      if (!m_pack.read_entry(i, in, data, in_size, h)) {
+      if (!parse_header(bytes, bytes + n, h)) {
         return false;
       }
+      const unsigned char* data = bytes + h.length;
+      const std::size_t in_size = n - h.length;
       out.resize(h.size);
       if (!inflater.inflate(data, in_size, out.data(), out.size())) {
         return false;  // corrupt: its subtree is left to libgit2
@@ -746,17 +857,20 @@ public:
       if (out.capacity() > (1u << 20)) {
         std::vector<char>().swap(out);
       }
-      in.trim(1u << 20);
     };
     walk_delta_trees(next, stop, ok, visit, after_root);
     return ok;
   }
 
-  std::size_t roots() const { return m_roots.size(); }
+  // Units of work handed to threads.
+  std::size_t batches() const { return m_batches.size() - 1; }
   const PackIndex& pack() const { return m_pack; }
 
 private:
   enum : std::uint8_t { k_wanted = 1, k_needed = 2 };  // needed: wanted, or the base of something needed
+  // Pack bytes per batch of roots, and the largest gap between two objects read with one pread.
+  static constexpr std::uint64_t k_batch_bytes = std::uint64_t{1} << 20;
+  static constexpr std::uint64_t k_read_gap = 4096;
 
   const PackIndex& m_pack;
   std::vector<std::uint32_t> m_tag;    // per entry: the caller's tag of a wanted object
@@ -764,6 +878,7 @@ private:
   std::vector<std::uint32_t> m_first_child;  // entry -> start of its children in m_child_list (n + 1 items)
   std::vector<std::uint32_t> m_child_list;
   std::vector<std::uint32_t> m_roots;
+  std::vector<std::uint32_t> m_batches;  // first root of each batch, then m_roots.size()
   std::uint8_t m_type = k_blob;
 };
 
@@ -782,7 +897,7 @@ private:
 };
 
 // For each pack that can be read, one pass over the objects `wanted` names (without it: those of `type`), with
-// `work(walk, next, stop)` on `threads` workers (at most one per delta tree). False when a worker set `stop`.
+// `work(walk, next, stop)` on `threads` workers (at most one per batch of delta trees). False when a worker set `stop`.
 template <typename Work>
 bool run_passes(PackSet& packs, const std::span<const BlobJob>* wanted, std::uint8_t type, unsigned threads,
                 const Work& work)
@@ -796,7 +911,7 @@ bool run_passes(PackSet& packs, const std::span<const BlobJob>* wanted, std::uin
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads) && t < walk.roots(); ++t) {
+    for (unsigned t = 1; t < std::max(1u, threads) && t < walk.batches(); ++t) {
       pool.emplace_back([&] { work(walk, next, stop); });
     }
     work(walk, next, stop);

@@ -191,6 +191,62 @@ TEST_F(PackReader, AReverseIndexThatDoesNotFitThePackIsIgnored)
   expect_objects_read_like_libgit2(m_dir.path());
 }
 
+// A pack of several MB: objects are read ahead about 1 MB of the visiting order at a time, with nearby objects
+// joined into one read. Here the blob pass spans several batches and read-ahead segments, a delta tree larger than
+// one segment (a file rewritten in 40 commits, each version mostly new random bytes), single objects larger than a
+// segment, and small objects between the large ones.
+TEST(PackReaderLarge, ReadsEveryObjectOfAPackLargerThanOneReadAhead)
+{
+  test::TempDir dir;
+  test::git_init(dir.path());
+  std::uint64_t state = 88172645463325252ull;
+  const auto random_bytes = [&](std::size_t n) {
+    std::string out(n, '\0');
+    for (auto& c : out) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      c = static_cast<char>(state);
+    }
+    return out;
+  };
+  std::string stream;
+  int mark = 0;
+  const auto blob = [&](const std::string& content) {
+    stream += "blob\nmark :" + std::to_string(++mark) + "\ndata " + std::to_string(content.size()) + "\n" + content
+              + "\n";
+    return mark;
+  };
+  const std::string shared = random_bytes(30000);
+  for (int c = 1; c <= 40; ++c) {
+    std::vector<std::pair<std::string, int>> changes;
+    changes.emplace_back("grows.bin", blob(shared + random_bytes(40000)));
+    for (int f = 0; f < 6; ++f) {
+      changes.emplace_back("small" + std::to_string(f) + ".txt",
+                           blob("small file " + std::to_string(f) + " version " + std::to_string(c) + "\n"));
+    }
+    if (c % 10 == 0) {
+      changes.emplace_back("large" + std::to_string(c) + ".bin", blob(random_bytes(1200000)));
+    }
+    stream += "commit refs/heads/main\nmark :" + std::to_string(++mark) + "\n";
+    stream += "committer T <t@example.invalid> " + std::to_string(1700000000 + c * 60) + " +0000\ndata 2\nc\n";
+    for (const auto& [path, m] : changes) {
+      stream += "M 100644 :" + std::to_string(m) + " " + path + "\n";
+    }
+    stream += "\n";
+  }
+  test::RunOptions in;
+  in.stdin_data = stream;
+  git(dir.path(), {"fast-import", "--quiet"}, in);
+  git(dir.path(), {"repack", "-q", "-a", "-d", "-f", "--depth=50"});
+  std::uintmax_t pack_bytes = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/.git/objects/pack")) {
+    pack_bytes += e.path().extension() == ".pack" ? e.file_size() : 0;
+  }
+  ASSERT_GT(pack_bytes, std::uintmax_t{6} << 20);
+  expect_objects_read_like_libgit2(dir.path());
+}
+
 // A repository that was never repacked whole: one pack per push. One PackSet serves every pass while the process
 // may open only a few more files than it has open already (packs are open only during a pass).
 TEST(PackReaderFiles, ManyPacksUnderALowOpenFileLimit)
