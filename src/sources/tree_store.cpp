@@ -14,7 +14,7 @@ namespace dsnguard::sources {
 namespace {
 
 constexpr std::size_t k_bad = SIZE_MAX;
-constexpr std::size_t k_arena_block = std::size_t{1} << 20;
+constexpr std::size_t k_arena_block = std::size_t{1} << 16;  // per shard
 
 // Length of the tree entry starting at `p`: 0 when [p, end) ends before the entry does, k_bad when malformed.
 std::size_t entry_length(const char* p, const char* end)
@@ -274,12 +274,17 @@ struct TreeStore::Builder {
   }
 };
 
-TreeStore::TreeStore(git_repository* repo) : m_repo(repo)
+TreeStore::TreeStore(git_repository* repo)
+    : m_repo(repo), m_chunks(std::size_t{1} << (32 - k_chunk_bits)), m_shards(new EntryShard[1u << k_shard_bits])
 {
-  m_chunks.resize(std::size_t{1} << (32 - k_chunk_bits));
 }
 
-TreeStore::~TreeStore() = default;
+TreeStore::~TreeStore()
+{
+  for (auto& chunk : m_chunks) {
+    delete[] chunk.load(std::memory_order_relaxed);
+  }
+}
 
 void TreeStore::load_packs(PackSet& packs, unsigned threads)
 {
@@ -342,11 +347,11 @@ bool TreeStore::add_pack_tree(const git_oid& id, std::uint32_t depth, const char
     return true;
   }
   cur.offs.push_back(b.done);
-  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   for (const auto& f : b.fresh) {
     const char* raw = f.raw != nullptr ? f.raw : b.assembled.data() + f.offset;
     cur.ids[f.pos] = intern_entry(std::string_view(raw, f.size), f.hash);
   }
+  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   cur.slot = slot_locked(id);
   cur.ok = true;
   if (!m_trees[cur.slot].loaded) {
@@ -389,27 +394,30 @@ std::uint64_t TreeStore::entry_hash(std::string_view raw)
 
 std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
 {
-  if ((std::uint64_t{m_entry_count} + 1) * 2 > m_entry_table.size()) {
+  // The shard is the hash's top bits; the slot within it the low bits (distinct below any shard's table size).
+  EntryShard& shard = m_shards[hash >> (64 - k_shard_bits)];
+  const std::lock_guard<util::SpinMutex> shard_lock(shard.mutex);
+  if ((std::uint64_t{shard.count} + 1) * 2 > shard.table.size()) {
     // Grow (load <= 1/2) and reinsert by the stored hash halves.
-    std::vector<std::uint64_t> old = std::move(m_entry_table);
-    m_entry_table.assign(old.empty() ? 4096 : old.size() * 2, 0);
-    const std::size_t mask = m_entry_table.size() - 1;
+    std::vector<std::uint64_t> old = std::move(shard.table);
+    shard.table.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    const std::size_t mask = shard.table.size() - 1;
     for (const std::uint64_t v : old) {
       if (v != 0) {
         const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
         std::size_t i = static_cast<std::size_t>(entry_hash(std::string_view(e.raw, e.size))) & mask;
-        while (m_entry_table[i] != 0) {
+        while (shard.table[i] != 0) {
           i = (i + 1) & mask;
         }
-        m_entry_table[i] = v;
+        shard.table[i] = v;
       }
     }
   }
-  const std::size_t mask = m_entry_table.size() - 1;
+  const std::size_t mask = shard.table.size() - 1;
   const std::uint64_t tag = hash >> 32;
   std::size_t i = static_cast<std::size_t>(hash) & mask;
-  for (; m_entry_table[i] != 0; i = (i + 1) & mask) {
-    const std::uint64_t v = m_entry_table[i];
+  for (; shard.table[i] != 0; i = (i + 1) & mask) {
+    const std::uint64_t v = shard.table[i];
     if ((v >> 32) == tag) {
       const Entry& e = entry(static_cast<std::uint32_t>(v) - 1);
       if (e.size == raw.size() && std::memcmp(e.raw, raw.data(), raw.size()) == 0) {
@@ -418,31 +426,44 @@ std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
     }
   }
   const std::size_t free_slot = i;
-  if (m_arena_used + raw.size() > m_arena_size) {
-    m_arena_size = std::max(k_arena_block, raw.size());
-    m_arena.emplace_back(new char[m_arena_size]);
-    m_arena_used = 0;
+  if (shard.arena_used + raw.size() > shard.arena_size) {
+    shard.arena_size = std::max(k_arena_block, raw.size());
+    shard.arena.emplace_back(new char[shard.arena_size]);
+    shard.arena_used = 0;
   }
-  char* copy = m_arena.back().get() + m_arena_used;
+  char* copy = shard.arena.back().get() + shard.arena_used;
   std::memcpy(copy, raw.data(), raw.size());
-  m_arena_used += raw.size();
-  const std::uint32_t id = m_entry_count++;
-  auto& chunk = m_chunks[id >> k_chunk_bits];
-  if (!chunk) {
-    chunk.reset(new Entry[k_chunk]);
+  shard.arena_used += raw.size();
+  ++shard.count;
+  const std::uint32_t id = m_entry_count.fetch_add(1, std::memory_order_relaxed);
+  std::atomic<Entry*>& chunk = m_chunks[id >> k_chunk_bits];
+  Entry* entries = chunk.load(std::memory_order_acquire);
+  if (entries == nullptr) {
+    // The first id of a chunk to be interned allocates it; another thread may be doing the same.
+    Entry* fresh = new Entry[k_chunk];
+    if (chunk.compare_exchange_strong(entries, fresh, std::memory_order_acq_rel)) {
+      entries = fresh;
+    } else {
+      delete[] fresh;
+    }
   }
-  Entry& e = chunk[id & (k_chunk - 1)];
+  Entry& e = entries[id & (k_chunk - 1)];
   e.raw = copy;
   e.size = static_cast<std::uint32_t>(raw.size());
   e.kind = kind_of(copy);
   const char* name = static_cast<const char*>(std::memchr(copy, ' ', raw.size())) + 1;
   const char* nul = copy + raw.size() - 21;
-  e.name = intern_name(std::string_view(name, static_cast<std::size_t>(nul - name)));
+  {
+    const std::lock_guard<util::SpinMutex> lock(m_name_mutex);
+    e.name = intern_name(std::string_view(name, static_cast<std::size_t>(nul - name)));
+  }
   git_oid oid{};
   git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(nul + 1));
   if (e.kind == Kind::tree) {
+    const std::lock_guard<util::SpinMutex> lock(m_mutex);
     e.target = slot_locked(oid);
   } else if (e.kind == Kind::blob) {
+    const std::lock_guard<util::SpinMutex> lock(m_blob_mutex);
     const auto [index, fresh] = find_or_add(m_blob_table, static_cast<std::uint32_t>(m_blob_ids.size()), oid,
                                             [this](std::uint32_t k) -> const git_oid& { return m_blob_ids[k]; });
     if (fresh) {
@@ -450,7 +471,7 @@ std::uint32_t TreeStore::intern_entry(std::string_view raw, std::uint64_t hash)
     }
     e.target = index;
   }
-  m_entry_table[free_slot] = (tag << 32) | (std::uint64_t{id} + 1);
+  shard.table[free_slot] = (tag << 32) | (std::uint64_t{id} + 1);
   return id;
 }
 
@@ -494,7 +515,6 @@ bool TreeStore::ensure(std::uint32_t slot)
     return false;
   }
   const TreePtr tree(raw);
-  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   const std::size_t n = git_tree_entrycount(tree.get());
   Level level;
   Builder b;
@@ -512,13 +532,14 @@ bool TreeStore::ensure(std::uint32_t slot)
   for (const auto& f : b.fresh) {
     level.ids[f.pos] = intern_entry(std::string_view(b.assembled.data() + f.offset, f.size), f.hash);
   }
+  const std::lock_guard<util::SpinMutex> lock(m_mutex);
   record(slot, k_none, b);
   return true;
 }
 
 std::string TreeStore::stats() const
 {
-  return std::to_string(m_trees.size()) + " trees, " + std::to_string(m_entry_count) + " distinct entries, "
+  return std::to_string(m_trees.size()) + " trees, " + std::to_string(entry_total()) + " distinct entries, "
          + std::to_string(m_pieces.size()) + " pieces, " + std::to_string(m_new_ids.size()) + " parsed entries";
 }
 

@@ -7,6 +7,7 @@
 // Trees outside the packs (loose, thin-pack bases elsewhere, corrupt data) are read through libgit2 on demand and
 // have no neighbours.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -83,8 +84,11 @@ public:
 
   // "N trees, N distinct entries, N pieces" (for DSNGUARD_TIMING).
   std::string stats() const;
-  std::uint32_t entry_total() const { return m_entry_count; }
-  const Entry& entry(std::uint32_t id) const { return m_chunks[id >> k_chunk_bits][id & (k_chunk - 1)]; }
+  std::uint32_t entry_total() const { return m_entry_count.load(std::memory_order_relaxed); }
+  const Entry& entry(std::uint32_t id) const
+  {
+    return m_chunks[id >> k_chunk_bits].load(std::memory_order_acquire)[id & (k_chunk - 1)];
+  }
   const std::string& name(std::uint32_t id) const { return m_names[id]; }
   const git_oid& blob_id(std::uint32_t index) const { return m_blob_ids[index]; }
   // Number of distinct blob ids the entries name (blob indexes are below it).
@@ -103,16 +107,31 @@ private:
   static constexpr unsigned k_chunk_bits = 16;
   static constexpr std::uint32_t k_chunk = 1u << k_chunk_bits;
 
+  // Distinct entries by their raw bytes, in shards by hash: threads interning entries of different shards do not
+  // wait for each other (one table for all entries kept the tree pass waiting on its lock for half its time).
+  struct alignas(64) EntryShard {
+    util::SpinMutex mutex;
+    // Raw bytes -> entry id: open addressing, each slot (hash >> 32) << 32 | (id + 1), 0 when empty.
+    std::vector<std::uint64_t> table;
+    std::uint32_t count = 0;
+    std::vector<std::unique_ptr<char[]>> arena;  // raw bytes of the shard's entries
+    std::size_t arena_used = 0;
+    std::size_t arena_size = 0;
+  };
+  static constexpr unsigned k_shard_bits = 6;
+
   bool add_pack_tree(const git_oid& id, std::uint32_t depth, const char* data, std::size_t size);
-  // Callers hold m_mutex (or run single-threaded).
+  // Thread-safe (takes the entry's shard lock, then the name, blob or tree lock).
   std::uint32_t intern_entry(std::string_view raw, std::uint64_t hash);
   static std::uint64_t entry_hash(std::string_view raw);
+  // Callers hold m_name_mutex.
   std::uint32_t intern_name(std::string_view name);
+  // Callers hold m_mutex (or run single-threaded).
   std::uint32_t slot_locked(const git_oid& id);
   void record(std::uint32_t slot, std::uint32_t base, const Builder& b);
 
   git_repository* m_repo;
-  util::SpinMutex m_mutex;  // held for a few microseconds per tree, by every reading thread
+  util::SpinMutex m_mutex;  // trees: m_slot_table, m_trees, m_pieces, m_new_ids
   std::vector<std::uint32_t> m_slot_table;  // tree id -> slot + 1: open addressing on the id's first bytes
   // The big arrays (git/git: 382k trees, 4.2M pieces, 4.4M parsed entries) grow without copies (PageVector).
   PageVector<TreeInfo> m_trees;
@@ -120,17 +139,15 @@ private:
   PageVector<std::uint32_t> m_new_ids;
   std::vector<std::uint32_t> m_child_start;  // children of slot s: m_child_list[m_child_start[s] .. [s + 1])
   std::vector<std::uint32_t> m_child_list;
-  // Entries in chunks that never move, under a chunk table sized once: read without the lock by threads that got
-  // the id under it.
-  std::vector<std::unique_ptr<Entry[]>> m_chunks;
-  std::uint32_t m_entry_count = 0;
-  // Raw bytes -> entry id: open addressing, each slot (hash >> 32) << 32 | (id + 1), 0 when empty.
-  std::vector<std::uint64_t> m_entry_table;
-  std::vector<std::unique_ptr<char[]>> m_arena;                       // raw bytes of the entries
-  std::size_t m_arena_used = 0;
-  std::size_t m_arena_size = 0;
+  // Entries in chunks that never move, under a chunk table sized once: read without a lock by threads that got
+  // the id under its shard's lock (or from their own earlier trees).
+  std::vector<std::atomic<Entry*>> m_chunks;
+  std::atomic<std::uint32_t> m_entry_count{0};
+  std::unique_ptr<EntryShard[]> m_shards;
+  util::SpinMutex m_name_mutex;  // m_names, m_name_index
   std::deque<std::string> m_names;  // stable: m_name_index views them
   std::unordered_map<std::string_view, std::uint32_t> m_name_index;
+  util::SpinMutex m_blob_mutex;  // m_blob_table, m_blob_ids
   std::vector<std::uint32_t> m_blob_table;  // blob id -> index + 1 (like m_slot_table)
   PageVector<git_oid> m_blob_ids;
 };
