@@ -107,7 +107,12 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   report.rules = engine->rules();
   sink.take(report);
   if (walked && source->history != nullptr) {
+    const auto provenance_started = std::chrono::steady_clock::now();
     attach_provenance(report, *source->history, options.min_confidence);
+    if (std::getenv("DSNGUARD_TIMING") != nullptr) {
+      err << "timing: provenance "
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - provenance_started).count() << " s\n";
+    }
   }
   if (options.exit_after) {
     // A history scan's index of every blob and place (hundreds of MB on large histories) is not freed one

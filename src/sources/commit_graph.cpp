@@ -111,6 +111,7 @@ CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& start
   std::vector<std::vector<git_oid>> parent_ids;
   std::vector<git_oid> stack;
   OidSet missing;
+  std::unordered_map<std::string, std::uint32_t> author_index;
   for (const auto& s : starts) {
     stack.push_back(s);
   }
@@ -131,6 +132,13 @@ CommitGraph walk_commits(git_repository* repo, const std::vector<git_oid>& start
     g.ids.push_back(id);
     g.times.push_back(info.time);
     g.trees.push_back(info.tree);
+    const auto [author, added] =
+        author_index.try_emplace(info.author, static_cast<std::uint32_t>(g.author_names.size()));
+    if (added) {
+      g.author_names.push_back(info.author);
+    }
+    g.authors.push_back(author->second);
+    g.author_times.push_back(info.author_time);
     parent_ids.emplace_back();
     if (shallow.count(id)) {
       g.truncated = true;

@@ -47,6 +47,10 @@ struct CommitGraph {
   std::vector<git_oid> ids;
   std::vector<std::int64_t> times;
   std::vector<git_oid> trees;                       // root tree of each commit
+  // Author of each commit: an index into author_names ("Name <email>", "" when unreadable), and the author time.
+  std::vector<std::uint32_t> authors;
+  std::vector<std::int64_t> author_times;
+  std::vector<std::string> author_names;
   std::vector<std::vector<std::uint32_t>> parents;  // indices into ids (parents outside the walk omitted)
   std::vector<std::uint32_t> order;                 // parents before children ("history order")
   OidMap<std::uint32_t> index;

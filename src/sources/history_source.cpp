@@ -186,17 +186,10 @@ private:
     return true;
   }
 
-  // "Name <email>" and time of the author of commit `c` (empty and 0 when the commit cannot be read).
-  const std::pair<std::string, std::int64_t>& author_of(std::uint32_t c)
+  // "Name <email>" and time of the author of commit `c`, as the walk read them.
+  std::pair<const std::string&, std::int64_t> author_of(std::uint32_t c) const
   {
-    auto [it, added] = m_authors.try_emplace(c);
-    git_commit* raw = nullptr;
-    if (added && git_commit_lookup(&raw, m_repo.get(), &m_graph.ids[c]) == 0) {
-      const CommitPtr commit(raw);
-      const git_signature* a = git_commit_author(commit.get());
-      it->second = {std::string(a->name) + " <" + a->email + ">", a->when.time};
-    }
-    return it->second;
+    return {m_graph.author_names[m_graph.authors[c]], m_graph.author_times[c]};
   }
 
   // Hex id of the blob at `path` in HEAD's tree, "" when absent (or HEAD unborn).
@@ -285,7 +278,6 @@ private:
   std::vector<std::uint64_t> m_reach;  // per commit: bitset over m_reach_tips
   std::unordered_map<std::uint32_t, core::RefList> m_reach_cache;   // commit index -> refs_reaching
   std::unordered_map<std::string, core::RefList> m_reach_lists;    // reach bitset (raw words) -> its names
-  std::unordered_map<std::uint32_t, std::pair<std::string, std::int64_t>> m_authors;  // commit index -> author_of
 };
 
 }  // namespace

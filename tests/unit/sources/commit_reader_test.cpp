@@ -50,6 +50,47 @@ TEST(ParseCommit, LeavesUnusualHeadersToLibgit2)
   EXPECT_TRUE(info.parents.empty());
 }
 
+// The author as libgit2 reads it from the same line (git_signature_from_buffer runs the parser git_commit_author's
+// signature comes from): "Name <email>" and time, or "" and 0 where libgit2 fails.
+std::pair<std::string, std::int64_t> libgit2_author(const std::string& signature)
+{
+  ensure_libgit2();
+  git_signature* raw = nullptr;
+  if (git_signature_from_buffer(&raw, signature.c_str()) != 0) {
+    return {"", 0};
+  }
+  std::pair<std::string, std::int64_t> out{std::string(raw->name) + " <" + raw->email + ">", raw->when.time};
+  git_signature_free(raw);
+  return out;
+}
+
+TEST(ParseCommit, ReadsTheAuthorAsLibgit2Does)
+{
+  const std::string head = "tree " + k_tree + "\nauthor ";
+  const std::string tail = "\ncommitter C <c@example.invalid> 5 +0000\n\nmessage\n";
+  for (const std::string signature : {
+           "A U Thor <a@example.invalid> 1700000000 +0100",
+           "  .A. \"Quoted\", Name;  < 'a@example.invalid'. > 12 -0000",  // trimmed like libgit2
+           "A <old> B <a@example.invalid> 7 +0000",                        // the last '<' and '>'
+           "A <a@example.invalid>",                                        // no time: 0
+           "A <a@example.invalid> ",
+           "A <a@example.invalid>  42 +0000",                              // spaces before the time
+           "A <a@example.invalid> -42 +0000",
+           "A <a@example.invalid> +42",
+           "A <a@example.invalid> 42abc",
+           "A <a@example.invalid> x",                                      // libgit2 rejects it: ""
+           "A <a@example.invalid> 99999999999999999999 +0000",             // overflow: rejected
+           "<a@example.invalid> 3 +0000",
+           "A <> 3 +0000",
+       }) {
+    CommitInfo info;
+    ASSERT_TRUE(parse(head + signature + tail, info)) << signature;
+    const auto [author, time] = libgit2_author(signature);
+    EXPECT_EQ(info.author, author) << signature;
+    EXPECT_EQ(info.author_time, time) << signature;
+  }
+}
+
 TEST(CommitReader, PackedCommitsWalkLikeLibgit2Lookups)
 {
   test::TempDir dir;
@@ -91,7 +132,11 @@ TEST(CommitReader, PackedCommitsWalkLikeLibgit2Lookups)
     EXPECT_EQ(oid_hex(packed.trees[i]), oid_hex(looked_up.trees[i]));
     EXPECT_EQ(packed.times[i], looked_up.times[i]);
     EXPECT_EQ(packed.parents[i], looked_up.parents[i]);
+    EXPECT_EQ(packed.author_names[packed.authors[i]], looked_up.author_names[looked_up.authors[i]]);
+    EXPECT_EQ(packed.author_times[i], looked_up.author_times[i]);
   }
+  EXPECT_EQ(packed.author_names[packed.authors[0]], "Test Author <author@example.com>");
+  EXPECT_GT(packed.author_times[0], 0);
   EXPECT_EQ(packed.order, looked_up.order);
   EXPECT_EQ(reachable(repo->get(), starts, {}, 0).size(), reachable(repo->get(), starts, {}, SIZE_MAX).size());
 
