@@ -204,8 +204,8 @@ core::Expected<Engine> Engine::compile(std::vector<core::Rule> rules)
     cr.multiline = std::find(rule.tags.begin(), rule.tags.end(), "multiline") != rule.tags.end();
     cr.generic = std::find(rule.tags.begin(), rule.tags.end(), "generic") != rule.tags.end();
     cr.line_local = pattern_is_line_local(rule.pattern);
-    if (const auto* literals = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
-      cr.guard = RegexGuard::from_literals(*literals, rule_regex_options(rule.pattern));
+    if (const auto* clauses = rule.builtin ? detail::builtin_guard(rule.pattern) : nullptr) {
+      cr.guard = RegexGuard::from_clauses(*clauses, rule_regex_options(rule.pattern));
     } else if (cr.pattern) {
       cr.guard = RegexGuard::derive(rule.pattern, rule_regex_options(rule.pattern), rule.keywords);
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -14,9 +15,12 @@ namespace dsnguard::scan {
 
 namespace {
 
-// Literals RE2 keeps (shorter ones count as always present) and the largest set worth testing per window.
+// Literals RE2 keeps for the first clause (shorter ones count as always present), and the largest sets worth
+// testing per window: for the first clause, and for the further ones (mostly single bytes, weaker evidence: a
+// clause of the ten digits would cost more than it saves).
 constexpr int k_min_literal = 2;
 constexpr std::size_t k_max_literals = 12;
+constexpr std::size_t k_max_further_literals = 6;
 
 bool is_ascii(std::string_view s)
 {
@@ -175,10 +179,13 @@ RE2::Options rule_regex_options(std::string_view pattern)
   return options;
 }
 
-void RegexGuard::add(std::string literal)
+void RegexGuard::add_clause(std::vector<std::string> literals)
 {
-  m_letters = m_letters || has_letter(literal);
-  m_literals.push_back(std::move(literal));
+  if (literals.empty()) {
+    return;
+  }
+  m_letters = m_letters || std::any_of(literals.begin(), literals.end(), has_letter);
+  m_clauses.push_back(std::move(literals));
 }
 
 bool RegexGuard::unicode_folds(const RE2::Options& options)
@@ -186,94 +193,189 @@ bool RegexGuard::unicode_folds(const RE2::Options& options)
   return options.encoding() == RE2::Options::EncodingUTF8;
 }
 
-RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& options,
-                              const std::vector<std::string>& keywords)
-{
-  re2::FilteredRE2 filter(k_min_literal);
-  int id = 0;
-  if (pattern.empty() || filter.Add(pattern, options, &id) != RE2::NoError) {
-    return {};
+namespace {
+
+// The atoms (required literals) RE2's prefilter finds in one pattern, and whether the pattern could match a text
+// holding a given subset of them.
+class Atoms {
+public:
+  Atoms(const std::string& pattern, const RE2::Options& options, int min_length) : m_filter(min_length)
+  {
+    int id = 0;
+    if (!pattern.empty() && m_filter.Add(pattern, options, &id) == RE2::NoError) {
+      m_filter.Compile(&m_atoms);
+      m_ok = true;
+    }
   }
-  std::vector<std::string> atoms;
-  filter.Compile(&atoms);
+  bool ok() const { return m_ok; }
+  const std::vector<std::string>& list() const { return m_atoms; }
+
   // Whether the regex could match a text that holds exactly the atoms not marked absent.
-  std::vector<bool> absent(atoms.size(), true);
-  std::vector<int> present;
-  std::vector<int> potential;
-  const auto could_match = [&] {
-    present.clear();
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
+  bool could_match(const std::vector<bool>& absent)
+  {
+    m_present.clear();
+    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
       if (!absent[i]) {
-        present.push_back(static_cast<int>(i));
+        m_present.push_back(static_cast<int>(i));
       }
     }
-    filter.AllPotentials(present, &potential);
-    return !potential.empty();
-  };
-  if (atoms.empty() || could_match()) {
-    return {};  // RE2 derives no literal condition (e.g. a pattern made only of character classes)
+    m_filter.AllPotentials(m_present, &m_potential);
+    return !m_potential.empty();
   }
-  // Shrink the set of absent atoms to a minimal one that still rules every match out: give each atom back in
-  // turn and keep it absent only if the regex could match without it. Atoms that are part of a keyword go back
-  // first (the window exists because a keyword occurred), then short ones (common, weak evidence), so the set
-  // that stays is made of the most telling literals.
-  const auto keyword_part = [&](const std::string& atom) {
-    return std::any_of(keywords.begin(), keywords.end(),
-                       [&](const std::string& k) { return k.find(atom) != std::string::npos; });
-  };
-  std::vector<std::size_t> order(atoms.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const bool ka = keyword_part(atoms[a]);
-    const bool kb = keyword_part(atoms[b]);
-    return ka != kb ? ka : atoms[a].size() < atoms[b].size();
-  });
-  for (const std::size_t i : order) {
-    absent[i] = false;
-    if (could_match()) {
-      absent[i] = true;
+
+  // A minimal set of atoms whose absence rules every match out, among those not `fixed` (taken as present): each
+  // atom is given back in turn, in `order`, and kept absent only if the regex could match without it. Empty when
+  // even the absence of all of them leaves a match possible.
+  std::vector<std::size_t> minimal_absent(const std::vector<bool>& fixed, const std::vector<std::size_t>& order)
+  {
+    std::vector<bool> absent(m_atoms.size());
+    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
+      absent[i] = !fixed[i];
     }
-  }
-  std::vector<std::string> chosen;
-  for (std::size_t i = 0; i < atoms.size(); ++i) {
-    if (absent[i]) {
-      // RE2 lower-cases non-ASCII literals with Unicode rules; may_match folds ASCII only. A literal that is part
-      // of a keyword is nearly always in the window: such a guard would cost a search and rarely skip anything.
-      if (!is_ascii(atoms[i]) || keyword_part(atoms[i])) {
-        return {};
+    if (could_match(absent)) {
+      return {};
+    }
+    for (const std::size_t i : order) {
+      if (!fixed[i]) {
+        absent[i] = false;
+        if (could_match(absent)) {
+          absent[i] = true;
+        }
       }
-      chosen.push_back(atoms[i]);
     }
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
+      if (absent[i]) {
+        out.push_back(i);
+      }
+    }
+    return out;
   }
-  // A literal containing another one of the set adds nothing: the shorter one occurs wherever it does.
-  RegexGuard guard;
-  guard.m_unicode_folds = unicode_folds(options);
+
+private:
+  re2::FilteredRE2 m_filter;
+  std::vector<std::string> m_atoms;
+  bool m_ok = false;
+  std::vector<int> m_present;
+  std::vector<int> m_potential;
+};
+
+// The literals of `chosen` without those containing another one of them (the shorter one occurs wherever the
+// longer does); empty when that leaves more than `max`.
+std::vector<std::string> clause_of(const std::vector<std::string>& chosen, std::size_t max)
+{
+  std::vector<std::string> out;
   for (const auto& literal : chosen) {
     const bool redundant = std::any_of(chosen.begin(), chosen.end(), [&](const std::string& other) {
       return other.size() < literal.size() && literal.find(other) != std::string::npos;
     });
     if (!redundant) {
-      guard.add(literal);
+      out.push_back(literal);
     }
   }
-  if (guard.m_literals.size() > k_max_literals) {
-    return {};
+  if (out.size() > max) {
+    out.clear();
+  }
+  return out;
+}
+
+}  // namespace
+
+RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& options,
+                              const std::vector<std::string>& keywords)
+{
+  RegexGuard guard;
+  guard.m_unicode_folds = unicode_folds(options);
+  const auto keyword_part = [&](const std::string& atom) {
+    return std::any_of(keywords.begin(), keywords.end(),
+                       [&](const std::string& k) { return k.find(atom) != std::string::npos; });
+  };
+  // Atoms that are part of a keyword go back first (the window exists because a keyword occurred), then short
+  // ones (common, weak evidence), so the set that stays is made of the most telling literals.
+  const auto give_back_order = [&](const std::vector<std::string>& atoms) {
+    std::vector<std::size_t> order(atoms.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const bool ka = keyword_part(atoms[a]);
+      const bool kb = keyword_part(atoms[b]);
+      return ka != kb ? ka : atoms[a].size() < atoms[b].size();
+    });
+    return order;
+  };
+
+  // The first clause, from literals of k_min_literal bytes or more.
+  std::vector<std::string> first;
+  Atoms coarse(pattern, options, k_min_literal);
+  if (!coarse.ok()) {
+    return guard;
+  }
+  if (!coarse.list().empty()) {
+    std::vector<std::string> chosen;
+    bool usable = true;
+    for (const std::size_t i :
+         coarse.minimal_absent(std::vector<bool>(coarse.list().size(), false), give_back_order(coarse.list()))) {
+      // RE2 lower-cases non-ASCII literals with Unicode rules; may_match folds ASCII only. A literal that is part
+      // of a keyword is nearly always in the window: such a guard would cost a search and rarely skip anything.
+      const std::string& atom = coarse.list()[i];
+      usable = usable && is_ascii(atom) && !keyword_part(atom);
+      chosen.push_back(atom);
+    }
+    if (usable && !chosen.empty()) {
+      first = clause_of(chosen, k_max_literals);
+      guard.add_clause(first);
+    }
+  }
+
+  // Further clauses, from literals down to single bytes. Atoms that cannot make a useful clause (non-ASCII, part
+  // of a keyword) or that overlap a clause already chosen are taken as present; so is each set found, usable or
+  // not, before the next is sought.
+  Atoms fine(pattern, options, 1);
+  const auto& atoms = fine.list();
+  std::vector<bool> fixed(atoms.size(), false);
+  // Atoms that contain or are part of a literal of `clause` (a clause of them would mostly repeat it).
+  const auto fix_overlapping = [&](const std::vector<std::string>& clause) {
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+      fixed[i] = fixed[i] || std::any_of(clause.begin(), clause.end(), [&](const std::string& literal) {
+                   return atoms[i].find(literal) != std::string::npos || literal.find(atoms[i]) != std::string::npos;
+                 });
+    }
+  };
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    fixed[i] = !is_ascii(atoms[i]) || keyword_part(atoms[i]);
+  }
+  fix_overlapping(first);
+  const auto order = give_back_order(atoms);
+  for (std::size_t attempt = 0; attempt < 2 * k_max_clauses && guard.m_clauses.size() < k_max_clauses; ++attempt) {
+    const auto set = fine.minimal_absent(fixed, order);
+    if (set.empty()) {
+      break;
+    }
+    std::vector<std::string> chosen;
+    for (const std::size_t i : set) {
+      chosen.push_back(atoms[i]);
+      fixed[i] = true;
+    }
+    const auto clause = clause_of(chosen, k_max_further_literals);
+    fix_overlapping(clause);
+    guard.add_clause(clause);
   }
   return guard;
 }
 
 bool RegexGuard::may_match(std::string_view text) const
 {
-  const auto any_in = [this](std::string_view haystack) {
-    return std::any_of(m_literals.begin(), m_literals.end(),
-                       [&](const std::string& literal) { return contains<false>(haystack, literal); });
+  const auto in = [](std::string_view haystack, const std::vector<std::string>& clause, auto fold) {
+    return std::any_of(clause.begin(), clause.end(),
+                       [&](const std::string& literal) { return contains<decltype(fold)::value>(haystack, literal); });
   };
+  using Exact = std::false_type;
+  using Folded = std::true_type;
   if (!m_letters) {
-    return m_literals.empty() || any_in(text);  // no case to fold
+    // No case to fold.
+    return std::all_of(m_clauses.begin(), m_clauses.end(), [&](const auto& c) { return in(text, c, Exact{}); });
   }
   if (!m_unicode_folds) {
-    return std::any_of(m_literals.begin(), m_literals.end(),
-                       [&](const std::string& literal) { return contains<true>(text, literal); });
+    return std::all_of(m_clauses.begin(), m_clauses.end(), [&](const auto& c) { return in(text, c, Folded{}); });
   }
   thread_local std::string lower;
   lower.resize(text.size());
@@ -282,7 +384,7 @@ bool RegexGuard::may_match(std::string_view text) const
       && (text.find("\xE2\x84\xAA") != std::string_view::npos || text.find("\xC5\xBF") != std::string_view::npos)) {
     return true;
   }
-  return any_in(lower);
+  return std::all_of(m_clauses.begin(), m_clauses.end(), [&](const auto& c) { return in(lower, c, Exact{}); });
 }
 
 }  // namespace dsnguard::scan

@@ -24,8 +24,8 @@ int main(int argc, char** argv)
   out << "// Generated from the built-in rules by dsnguard_guardgen (src/scan/gen/guardgen.cpp). Do not edit.\n"
       << "#include <string_view>\n#include <unordered_map>\n#include <vector>\n\n"
       << "#include \"scan/regex_guard.hpp\"\n\nnamespace dsnguard::scan::detail {\n\n"
-      << "const std::vector<std::string_view>* builtin_guard(std::string_view pattern)\n{\n"
-      << "  static const std::unordered_map<std::string_view, std::vector<std::string_view>> guards = {\n";
+      << "const std::vector<std::vector<std::string_view>>* builtin_guard(std::string_view pattern)\n{\n"
+      << "  static const std::unordered_map<std::string_view, std::vector<std::vector<std::string_view>>> guards = {\n";
   for (const auto& rule : *rules) {
     if (rule.pattern.empty()) {
       continue;
@@ -33,8 +33,12 @@ int main(int argc, char** argv)
     const auto guard = dsnguard::scan::RegexGuard::derive(rule.pattern, dsnguard::scan::rule_regex_options(rule.pattern),
                                                          rule.keywords);
     out << "    // " << rule.id << "\n    {" << dsnguard::util::c_string_literal(rule.pattern) << ", {";
-    for (const auto& l : guard.literals()) {
-      out << dsnguard::util::c_string_literal(l) << ", ";
+    for (const auto& clause : guard.clauses()) {
+      out << "{";
+      for (const auto& l : clause) {
+        out << dsnguard::util::c_string_literal(l) << ", ";
+      }
+      out << "}, ";
     }
     out << "}},\n";
   }

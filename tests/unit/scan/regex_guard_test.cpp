@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,17 +29,19 @@ TEST(RegexGuard, PicksTheLiteralThatIsNotTheKeyword)
 {
   const std::string pattern = R"((?i)\b(?:postgres(?:ql)?|pgsql)://[^\s:@]+:[^\s@]+@)";
   const auto guard = guard_of(pattern, {"postgres", "pgsql"});
-  EXPECT_EQ(guard.literals(), std::vector<std::string>{"://"});
+  ASSERT_FALSE(guard.clauses().empty());
+  EXPECT_EQ(guard.clauses().front(), std::vector<std::string>{"://"});
   EXPECT_FALSE(guard.may_match("connect with the postgres dialect of the pgsql driver"));
   EXPECT_TRUE(guard.may_match("url = 'postgresql://app:s3cret@db:5432/app'"));
-  EXPECT_TRUE(guard.may_match("just a :// somewhere"));  // necessary, not sufficient
+  EXPECT_TRUE(guard.may_match("just a :// and an @ somewhere"));  // necessary, not sufficient
+  EXPECT_FALSE(guard.may_match("see postgresql://db:5432/app"));   // no '@': a later clause fails
 }
 
 TEST(RegexGuard, ComparesLettersCaseInsensitively)
 {
   const std::string pattern = "(?i)password[ \t]*=[ \t]*\\S+";
   const auto guard = guard_of(pattern);
-  ASSERT_FALSE(guard.literals().empty());
+  ASSERT_FALSE(guard.clauses().empty());
   for (const std::string text : {"PassWord = x", "PASSWORD=x", "xx password=1"}) {
     EXPECT_TRUE(regex_matches(pattern, text)) << text;
     EXPECT_TRUE(guard.may_match(text)) << text;
@@ -54,23 +57,52 @@ TEST(RegexGuard, EitherLiteralOfAnAlternationIsEnough)
   EXPECT_FALSE(guard.may_match("db_user = abc"));
 }
 
+// Past the first clause, literals down to single bytes that the regex needs as well: every clause must hold.
+TEST(RegexGuard, EveryClauseMustHold)
+{
+  // A PHP array entry: "=>" is needed besides the key (in no clause of two-byte-or-longer literals alone, since
+  // the quoted keys are too many to test).
+  const std::string php = R"((?is)["'](?:mysql|pgsql|db)["'][ \t]*=>[ \t]*\[[^\]]*?["'](?:password|pass)["'][ \t]*=>[ \t]*'[^'\n]*')";
+  const auto guard = guard_of(php, {"'mysql'", "'db'"});
+  ASSERT_FALSE(guard.clauses().empty());
+  EXPECT_TRUE(std::find(guard.clauses().begin(), guard.clauses().end(), std::vector<std::string>{"=>"})
+              != guard.clauses().end());
+  const std::string entry = "'mysql' => [\n  'host' => 'db',\n  'password' => 's3cret',\n]";
+  ASSERT_TRUE(regex_matches(php, entry));
+  EXPECT_TRUE(guard.may_match(entry));
+  EXPECT_FALSE(guard.may_match("DATABASES['mysql']['password'] = 's3cret'"));  // a Python dict: no "=>"
+  // A JavaScript object: "{" after the key.
+  const std::string object = R"((?i)["']?\b(?:database|db)["']?[ \t]*:[ \t]*\{[^{}]*?["']?\b(?:password|pass)["']?[ \t]*:[ \t]*'[^'\n]*')";
+  const auto braces = guard_of(object, {"database:", "db:"});
+  ASSERT_GE(braces.clauses().size(), 2u);
+  EXPECT_TRUE(braces.may_match("db: { user: 'app', password: 's3cret' }"));
+  EXPECT_FALSE(braces.may_match("db:\n  user: 'app'\n  password: 's3cret'"));
+}
+
 TEST(RegexGuard, NoGuardWithoutLiterals)
 {
-  EXPECT_TRUE(guard_of("[a-z]+[0-9]+").literals().empty());
+  EXPECT_TRUE(guard_of("[a-z]+[0-9]+").clauses().empty());
   EXPECT_TRUE(guard_of("[a-z]+[0-9]+").may_match("nothing in common"));
   EXPECT_TRUE(RegexGuard().may_match(""));
 }
 
 TEST(RegexGuard, NoGuardWhenTheOnlyLiteralsArePartOfTheKeywords)
 {
-  EXPECT_TRUE(guard_of("(?i)mysql://", {"mysql"}).literals().size() == 1);  // "://" is not part of the keyword
-  EXPECT_TRUE(guard_of("(?i)\\bmysql(?:dump)?\\b", {"mysql"}).literals().empty());
+  const auto uri = guard_of("(?i)mysql://", {"mysql"});  // "://" is not part of the keyword
+  EXPECT_EQ(uri.clauses(), std::vector<std::vector<std::string>>{{"mysql://"}});
+  EXPECT_TRUE(guard_of("(?i)\\bmysql(?:dump)?\\b", {"mysql"}).clauses().empty());
 }
 
 TEST(RegexGuard, NoGuardOnNonAsciiLiterals)
 {
   // RE2 lower-cases them with Unicode rules; the guard folds ASCII only.
-  EXPECT_TRUE(guard_of("(?i)contrase\xC3\xB1" "a=\\S+").literals().empty());
+  const auto guard = guard_of("(?i)contrase\xC3\xB1" "a=\\S+");
+  for (const auto& clause : guard.clauses()) {
+    for (const auto& literal : clause) {
+      EXPECT_TRUE(std::all_of(literal.begin(), literal.end(), [](char c) { return (c & 0x80) == 0; })) << literal;
+      EXPECT_EQ(literal.find("contrase"), std::string::npos) << literal;
+    }
+  }
 }
 
 TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
@@ -80,7 +112,7 @@ TEST(RegexGuard, NonAsciiLettersThatFoldOntoAsciiStillPass)
   const std::string kelvin = "(?i)apikey=(?:\\w|\xC3\xA9)+";
   const std::string kelvin_text = "api\xE2\x84\xAA" "ey=abc";
   ASSERT_TRUE(regex_matches(kelvin, kelvin_text));
-  ASSERT_FALSE(guard_of(kelvin).literals().empty());
+  ASSERT_FALSE(guard_of(kelvin).clauses().empty());
   EXPECT_TRUE(guard_of(kelvin).may_match(kelvin_text));
   const std::string long_s = "(?i)password=(?:\\w|\xC3\xA9)+";
   const std::string long_s_text = "pa\xC5\xBF" "sword=abc";
@@ -176,7 +208,7 @@ TEST(RegexGuard, NeverRejectsWhatTheRuleMatches)
     }
     const RE2 re(rule.pattern, rule_regex_options(rule.pattern));
     const auto guard = guard_of(rule.pattern, rule.keywords);
-    guarded += guard.literals().empty() ? 0 : 1;
+    guarded += guard.clauses().empty() ? 0 : 1;
     std::size_t matched = 0;
     for (const auto& text : texts) {
       const bool pass = guard.may_match(text);
@@ -202,8 +234,11 @@ TEST(RegexGuard, BuildTimeTableEqualsTheRunTimeDerivation)
     }
     const auto* table = detail::builtin_guard(rule.pattern);
     ASSERT_NE(table, nullptr) << rule.id;
-    const std::vector<std::string> built(table->begin(), table->end());
-    EXPECT_EQ(built, guard_of(rule.pattern, rule.keywords).literals()) << rule.id;
+    std::vector<std::vector<std::string>> built;
+    for (const auto& clause : *table) {
+      built.emplace_back(clause.begin(), clause.end());
+    }
+    EXPECT_EQ(built, guard_of(rule.pattern, rule.keywords).clauses()) << rule.id;
   }
   EXPECT_EQ(detail::builtin_guard("(?i)not a built-in pattern"), nullptr);
 }
