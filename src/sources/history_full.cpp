@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
-#include <thread>
 
 #include "sources/history_index.hpp"
 #include "sources/tree_store.hpp"
@@ -84,10 +83,10 @@ private:
 class FullWalk {
 public:
   // add_place(blob, path, commit): `blob` is the store's blob index (TreeStore::blob_id).
-  FullWalk(TreeStore& store, std::vector<std::string>& missing,
+  FullWalk(TreeStore& store, git_repository* repo, std::vector<std::string>& missing,
            const std::function<std::uint32_t(std::string_view)>& intern_path,
            const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& add_place)
-      : m_store(store), m_missing(missing), m_intern_path(intern_path), m_add_place(add_place)
+      : m_store(store), m_repo(repo), m_missing(missing), m_intern_path(intern_path), m_add_place(add_place)
   {
   }
 
@@ -201,7 +200,7 @@ private:
     if (!m_entered.insert(key(slot, prefix_id))) {
       return;
     }
-    if (!m_store.ensure(slot)) {
+    if (!m_store.ensure(slot, m_repo)) {
       m_missing.push_back(oid_hex(m_store.tree_id(slot)));
       return;
     }
@@ -276,6 +275,7 @@ private:
   }
 
   TreeStore& m_store;
+  git_repository* m_repo;
   std::vector<std::string>& m_missing;
   const std::function<std::uint32_t(std::string_view)>& m_intern_path;
   const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& m_add_place;
@@ -294,10 +294,10 @@ private:
 
 }  // namespace
 
-void HistoryIndex::add_full(git_repository* repo, PackSet& packs, unsigned threads,
-                            const CommitGraph& graph, std::vector<std::string>& missing)
+void HistoryIndex::add_full(git_repository* repo, std::unique_ptr<TreeStore> trees, const CommitGraph& graph,
+                            std::vector<std::string>& missing)
 {
-  threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  TreeStore& store = *trees;
   const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   const auto since = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -318,16 +318,10 @@ void HistoryIndex::add_full(git_repository* repo, PackSet& packs, unsigned threa
     return resident * 4 / 1024;
   };
   if (timing) {
-    std::fprintf(stderr, "timing:   listing starts, RSS %ld MB\n", now_mb());
+    std::fprintf(stderr, "timing:   tree walk starts (%s), RSS %ld MB, peak %ld MB\n", store.stats().c_str(), now_mb(),
+                 peak_mb());
   }
   {
-    TreeStore store(repo);
-    store.load_packs(packs, threads);
-    ::malloc_trim(0);  // the tree pass's children lists are gone: give their pages back before the walk grows
-    if (timing) {
-      std::fprintf(stderr, "timing:   tree store %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
-                   store.stats().c_str(), now_mb(), peak_mb());
-    }
     const std::function<std::uint32_t(std::string_view)> intern = [this](std::string_view path) {
       return intern_path(path);
     };
@@ -351,7 +345,7 @@ void HistoryIndex::add_full(git_repository* repo, PackSet& packs, unsigned threa
           }
           m_places.push_back({index, path, commit});
         };
-    FullWalk walk(store, missing, intern, place);
+    FullWalk walk(store, repo, missing, intern, place);
     const bool have_trees = graph.trees.size() == graph.ids.size();
     for (const std::uint32_t c : graph.order) {
       if (have_trees) {
@@ -367,10 +361,11 @@ void HistoryIndex::add_full(git_repository* repo, PackSet& packs, unsigned threa
       walk.commit(*git_commit_tree_id(commit.get()), c);
     }
     if (timing) {
-      std::fprintf(stderr, "timing:   tree walk done at %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+      std::fprintf(stderr, "timing:   tree walk %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
                    walk.stats().c_str(), now_mb(), peak_mb());
     }
   }
+  trees.reset();  // before the places are sorted
   dedupe_places();
   drop_blob_index();
 }

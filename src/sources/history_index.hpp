@@ -4,6 +4,7 @@
 // from the diffs of the commits in the range against their parents. Every unique blob is listed once.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,7 +14,7 @@
 
 namespace dsnguard::sources {
 
-class PackSet;  // pack_reader.hpp
+class TreeStore;  // tree_store.hpp
 
 class HistoryIndex {
 public:
@@ -32,9 +33,9 @@ public:
 
   // Full mode: adds every blob of the tree of each commit of `graph`, in graph.order (parents first, so the first
   // commit recorded for a (blob, path) introduced it), in the order of a recursive walk of each commit's tree that
-  // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees are read from
-  // `packs` on `threads` workers (0 = hardware concurrency), others through `repo`. (history_full.cpp)
-  void add_full(git_repository* repo, PackSet& packs, unsigned threads, const CommitGraph& graph,
+  // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees come from `trees` (the
+  // packs' trees, loaded: TreeStore::load_packs), others through `repo`. (history_full.cpp)
+  void add_full(git_repository* repo, std::unique_ptr<TreeStore> trees, const CommitGraph& graph,
                 std::vector<std::string>& missing);
 
   // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents

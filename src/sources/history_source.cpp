@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "sources/blob_reader.hpp"
 #include "sources/history_index.hpp"
 #include "sources/pack_reader.hpp"
+#include "sources/tree_store.hpp"
 
 namespace dsnguard::sources {
 
@@ -61,6 +63,17 @@ public:
     };
     // The commit, tree and blob passes read the same packs: their headers are parsed once.
     PackSet packs(m_git_dir);
+    // A full scan lists every tree: the packs' trees are read while the commits are walked (the tree pass needs
+    // only the packs), so that the walk's serial parts leave no core idle.
+    std::unique_ptr<TreeStore> trees;
+    std::jthread tree_pass;
+    if (scope.full) {
+      packs.packs();  // loaded before either pass starts
+      trees = std::make_unique<TreeStore>();
+      tree_pass = std::jthread([&trees, &packs, threads = m_config.threads] {
+        trees->load_packs(packs, threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
+      });
+    }
     // A full scan walks every commit: parse them all from the packs at once rather than looking up the first
     // thousands one by one through libgit2 (~40 ms on sqlalchemy).
     m_graph = walk_commits(m_repo.get(), scope.starts, shallow, hidden, scope.full ? 0 : k_bulk_commits_after,
@@ -84,7 +97,10 @@ public:
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
     if (scope.full) {
-      m_index.add_full(m_repo.get(), packs, m_config.threads, m_graph, missing);
+      tree_pass.join();
+      ::malloc_trim(0);  // the tree pass's children lists are gone: give their pages back before the walk grows
+      lap("tree pass");
+      m_index.add_full(m_repo.get(), std::move(trees), m_graph, missing);
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <thread>
 
@@ -300,24 +301,33 @@ public:
   PackIndex& operator=(const PackIndex&) = delete;
 
   // Opens the index (mapped) and the pack (for pread) for a pass. False when they cannot be opened (the pack was
-  // removed since: its objects are left to libgit2).
+  // removed since: its objects are left to libgit2). Passes may overlap (the tree pass runs beside the commit
+  // walk): the files stay open until the last pass that opened them closes them.
   bool open()
   {
+    const std::lock_guard<std::mutex> lock(m_open_mutex);
+    if (m_passes > 0) {
+      ++m_passes;
+      return true;
+    }
     m_idx = std::make_unique<Mapping>(m_idx_file);
     m_fd = std::make_unique<Fd>(m_pack_file);
     const std::size_t ids_end = 8 + 256 * 4 + std::size_t{m_count} * 20;
     if (m_idx->data() == nullptr || m_fd->get() < 0 || m_idx->size() < ids_end) {
-      close();
+      reset_files();
       return false;
     }
     m_ids = m_idx->data() + 8 + 256 * 4;
+    m_passes = 1;
     return true;
   }
+  // Ends a pass that open() started.
   void close()
   {
-    m_idx.reset();
-    m_fd.reset();
-    m_ids = nullptr;
+    const std::lock_guard<std::mutex> lock(m_open_mutex);
+    if (m_passes > 0 && --m_passes == 0) {
+      reset_files();
+    }
   }
 
   // False when the files are not a version-2 pair: its objects are left to libgit2.
@@ -487,8 +497,17 @@ private:
     return -1;
   }
 
+  void reset_files()
+  {
+    m_idx.reset();
+    m_fd.reset();
+    m_ids = nullptr;
+  }
+
   std::string m_idx_file;
   std::string m_pack_file;
+  std::mutex m_open_mutex;
+  unsigned m_passes = 0;           // open() calls not closed yet
   std::unique_ptr<Mapping> m_idx;  // while open
   std::unique_ptr<Fd> m_fd;        // while open: the pack, for pread
   bool m_ok = false;
@@ -886,7 +905,12 @@ private:
 class OpenPack {
 public:
   explicit OpenPack(PackIndex& pack) : m_pack(pack), m_open(pack.ok() && pack.open()) {}
-  ~OpenPack() { m_pack.close(); }
+  ~OpenPack()
+  {
+    if (m_open) {
+      m_pack.close();
+    }
+  }
   OpenPack(const OpenPack&) = delete;
   OpenPack& operator=(const OpenPack&) = delete;
   explicit operator bool() const { return m_open; }

@@ -32,9 +32,9 @@ struct BlobJob {
 };
 
 // The packs of one repository, each object's header parsed once (offset, type, delta base). A history scan reads
-// commits, then trees, then blobs from the same packs: sharing one PackSet saves parsing ~650k headers again for
-// each (~80 ms of serial time per pass on sqlalchemy). Loads the packs on first use; not thread-safe (each
-// read_pack_* call uses it before its workers start).
+// commits, trees and blobs from the same packs: sharing one PackSet saves parsing ~650k headers again for each
+// (~80 ms of serial time per pass on sqlalchemy). Loads the packs on first use (packs()), which is not
+// thread-safe; once loaded, read_pack_* passes may run on several threads at once.
 class PackSet {
 public:
   explicit PackSet(std::string git_dir);

@@ -274,8 +274,8 @@ struct TreeStore::Builder {
   }
 };
 
-TreeStore::TreeStore(git_repository* repo)
-    : m_repo(repo), m_chunks(std::size_t{1} << (32 - k_chunk_bits)), m_shards(new EntryShard[1u << k_shard_bits])
+TreeStore::TreeStore()
+    : m_chunks(std::size_t{1} << (32 - k_chunk_bits)), m_shards(new EntryShard[1u << k_shard_bits])
 {
 }
 
@@ -504,14 +504,14 @@ std::uint32_t TreeStore::slot(const git_oid& id)
   return slot_locked(id);
 }
 
-bool TreeStore::ensure(std::uint32_t slot)
+bool TreeStore::ensure(std::uint32_t slot, git_repository* repo)
 {
   if (m_trees[slot].loaded) {
     return true;
   }
   git_tree* raw = nullptr;
   const git_oid id = m_trees[slot].id;
-  if (git_tree_lookup(&raw, m_repo, &id) != 0) {
+  if (git_tree_lookup(&raw, repo, &id) != 0) {
     return false;
   }
   const TreePtr tree(raw);

@@ -5,7 +5,7 @@
 // history of 85k versions of a 450-entry root directory then costs its changes, not 85k x 450 entries. The
 // history lister uses the inherited pieces to skip entries that a delta neighbour already listed at the same path.
 // Trees outside the packs (loose, thin-pack bases elsewhere, corrupt data) are read through libgit2 on demand and
-// have no neighbours.
+// have no neighbours. Loading the packs needs no repository handle, so it can run while the commits are walked.
 
 #include <atomic>
 #include <cstdint>
@@ -59,7 +59,7 @@ public:
   };
   static constexpr std::uint32_t k_none = UINT32_MAX;
 
-  explicit TreeStore(git_repository* repo);
+  TreeStore();
   ~TreeStore();
   TreeStore(const TreeStore&) = delete;
   TreeStore& operator=(const TreeStore&) = delete;
@@ -69,8 +69,8 @@ public:
 
   // The slot of tree `id` (created when new; not loaded yet then).
   std::uint32_t slot(const git_oid& id);
-  // Makes sure the tree in `slot` is loaded (from libgit2 when the packs did not have it). False when unreadable.
-  bool ensure(std::uint32_t slot);
+  // Makes sure the tree in `slot` is loaded (through `repo` when the packs did not have it). False when unreadable.
+  bool ensure(std::uint32_t slot, git_repository* repo);
 
   const git_oid& tree_id(std::uint32_t slot) const { return m_trees[slot].id; }
   std::uint32_t entry_count(std::uint32_t slot) const { return m_trees[slot].entries; }
@@ -130,7 +130,6 @@ private:
   std::uint32_t slot_locked(const git_oid& id);
   void record(std::uint32_t slot, std::uint32_t base, const Builder& b);
 
-  git_repository* m_repo;
   util::SpinMutex m_mutex;  // trees: m_slot_table, m_trees, m_pieces, m_new_ids
   std::vector<std::uint32_t> m_slot_table;  // tree id -> slot + 1: open addressing on the id's first bytes
   // The big arrays (git/git: 382k trees, 4.2M pieces, 4.4M parsed entries) grow without copies (PageVector).

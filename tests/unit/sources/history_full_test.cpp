@@ -8,6 +8,7 @@
 #include "sources/commit_graph.hpp"
 #include "sources/history_index.hpp"
 #include "sources/pack_reader.hpp"
+#include "sources/tree_store.hpp"
 #include "support/process.hpp"
 
 namespace dsnguard::sources {
@@ -82,7 +83,9 @@ std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size
     HistoryIndex index;
     std::vector<std::string> missing;
     PackSet packs(git_repository_path(repo->get()));
-    index.add_full(repo->get(), packs, threads, graph, missing);
+    auto trees = std::make_unique<TreeStore>();
+    trees->load_packs(packs, threads);
+    index.add_full(repo->get(), std::move(trees), graph, missing);
     EXPECT_TRUE(missing.empty());
     Places got;
     for (const auto& p : index.places()) {
