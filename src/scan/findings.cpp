@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include <re2/re2.h>
 
@@ -14,6 +18,86 @@ namespace dsnguard::scan {
 
 namespace {
 
+
+// judge() and the fingerprint of one parsed credential found by one rule at one path, remembered per thread: a
+// history scan meets the same connection string in thousands of versions of a file (sqlalchemy: 26k findings from a
+// few hundred distinct credentials), and judging it (password classes, host lists) was a third of building each
+// finding.
+struct Judged {
+  dsn::Verdict verdict;
+  std::string fingerprint;  // set when verdict.report
+};
+
+// Appends `s` with its length in front (keys of different fields can never run into each other).
+void put_text(std::string& key, std::string_view s)
+{
+  const auto n = static_cast<std::uint32_t>(s.size());
+  key.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+}
+
+void put_optional(std::string& key, const std::optional<std::string>& s)
+{
+  key.push_back(s ? '1' : '0');
+  put_text(key, s ? std::string_view(*s) : std::string_view());
+}
+
+void put_number(std::string& key, std::size_t n)
+{
+  key.append(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+// Every field of ConnInfo: the memo's key must change whenever anything judge() or secret_key() may read does.
+static_assert(sizeof(dsn::ConnInfo) == 408, "a ConnInfo field was added or changed: add it to the judge memo's key");
+
+const Judged& judged(const core::Rule& rule, const dsn::ConnInfo& info, std::string_view path)
+{
+  thread_local std::unordered_map<std::string, Judged> memo;
+  thread_local std::string key;
+  key.clear();
+  put_text(key, rule.id);
+  put_text(key, path);
+  put_number(key, static_cast<std::size_t>(info.form));
+  put_text(key, info.scheme);
+  put_text(key, info.family);
+  put_text(key, info.driver);
+  put_optional(key, info.user);
+  put_optional(key, info.password);
+  put_text(key, info.raw_password);
+  put_number(key, info.user_span.offset);
+  put_number(key, info.user_span.length);
+  put_number(key, info.password_span.offset);
+  put_number(key, info.password_span.length);
+  put_number(key, info.hosts.size());
+  for (const auto& h : info.hosts) {
+    put_text(key, h.host);
+    put_text(key, h.port);
+    put_number(key, static_cast<std::size_t>(h.bracketed));
+  }
+  put_optional(key, info.database);
+  put_number(key, info.params.size());
+  for (const auto& [k, v] : info.params) {
+    put_text(key, k);
+    put_text(key, v);
+  }
+  put_text(key, info.fragment);
+  put_number(key, info.end);
+  put_number(key, info.problems.size());
+  for (const auto& p : info.problems) {
+    put_text(key, p);
+  }
+  put_number(key, static_cast<std::size_t>(info.raw_at_in_userinfo));
+  if (memo.size() >= 4096) {
+    memo.clear();  // bounded: a scan of unrelated files would otherwise keep every credential it ever judged
+  }
+  const auto [it, fresh] = memo.try_emplace(key);
+  if (fresh) {
+    it->second.verdict = dsn::judge(info, path);
+    if (it->second.verdict.report) {
+      it->second.fingerprint = core::fingerprint(rule.id, path, dsn::secret_key(info));
+    }
+  }
+  return it->second;
+}
 
 bool overlaps(std::size_t a0, std::size_t a1, std::size_t b0, std::size_t b1)
 {
@@ -246,7 +330,8 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
         }
       }
     }
-    const auto verdict = dsn::judge(info, fragment.origin.path);
+    const Judged& judgement = judged(rule, info, fragment.origin.path);
+    const dsn::Verdict& verdict = judgement.verdict;
     if (!verdict.report) {
       continue;
     }
@@ -275,7 +360,7 @@ std::vector<core::Finding> build_findings(std::vector<RawFinding> raw, const std
       f.secret_length = secret_end - secret_start;
     }
     f.secret = info.password.value_or("");
-    f.fingerprint = core::fingerprint(rule.id, fragment.origin.path, dsn::secret_key(info));
+    f.fingerprint = judgement.fingerprint;
     const bool cli = std::find(rule.tags.begin(), rule.tags.end(), "cli") != rule.tags.end();
     if (cli) {
       const auto& label = r.candidate.label;

@@ -488,5 +488,27 @@ TEST(EngineScan, PathFiltersFollowEachPathAndEachEngine)
   }
 }
 
+// Judgements are remembered per thread (a history meets one credential in thousands of blob versions): the same
+// text must still be judged by its own path and its own password, in any order.
+TEST(EngineScan, TheSameCredentialIsJudgedByItsPathAndPassword)
+{
+  const std::string url = "DATABASE_URL = \"postgresql://app:Zq8vL2mN4pX7@db.acme.io:5432/app\"\n";
+  const std::string other = "DATABASE_URL = \"postgresql://app:Hs3kT9wR1yB6@db.acme.io:5432/app\"\n";
+  for (int round = 0; round < 2; ++round) {
+    const auto app = secrets(scan(url, "app/settings.py"));
+    const auto fixture = secrets(scan(url, "tests/fixtures/settings.py"));
+    const auto changed = secrets(scan(other, "app/settings.py"));
+    ASSERT_EQ(app.size(), 1u);
+    ASSERT_EQ(fixture.size(), 1u);
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_EQ(app[0].confidence, core::Confidence::high);
+    EXPECT_LT(fixture[0].confidence, app[0].confidence);  // a test path lowers it one step
+    EXPECT_NE(app[0].fingerprint, fixture[0].fingerprint);
+    EXPECT_NE(app[0].fingerprint, changed[0].fingerprint);
+    EXPECT_EQ(app[0].secret, "Zq8vL2mN4pX7");
+    EXPECT_EQ(changed[0].secret, "Hs3kT9wR1yB6");
+  }
+}
+
 }  // namespace
 }  // namespace dsnguard::scan
