@@ -36,7 +36,7 @@ bool older(const core::Occurrence& a, const core::Occurrence& b)
 }  // namespace
 
 void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence,
-                       const std::unordered_set<std::string>* full_detail)
+                       const std::unordered_set<std::string>* full_detail, std::vector<core::Finding>* spent)
 {
   report.summary.commits = source.commits();
   report.summary.blobs = source.blobs();
@@ -128,6 +128,9 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
     }
     kept.occurrences = std::move(occ);
     out.push_back(std::move(kept));
+  }
+  if (spent != nullptr) {
+    *spent = std::move(report.findings);
   }
   report.findings = std::move(out);
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "core/types.hpp"
 #include "sources/sources.hpp"
@@ -25,8 +26,11 @@ namespace dsnguard::app {
 // Groups whose key (provenance_group_key) is in `full_detail` get full provenance whatever their confidence: the
 // audit passes the credentials its working-tree scan found at or above `min_confidence`, which the merge of
 // duplicates then reports at that confidence with this group's provenance.
+// The findings it replaces go to `spent` when given (a process about to exit need not free tens of thousands of
+// them one at a time), else they are destroyed.
 void attach_provenance(core::Report& report, sources::HistorySource& source, core::Confidence min_confidence,
-                       const std::unordered_set<std::string>* full_detail = nullptr);
+                       const std::unordered_set<std::string>* full_detail = nullptr,
+                       std::vector<core::Finding>* spent = nullptr);
 
 // What makes findings one group: rule id and secret hash (env files: path; other findings: fingerprint).
 std::string provenance_group_key(const core::Finding& f);

@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "app/history_provenance.hpp"
@@ -108,7 +110,12 @@ int run_scan(const Options& options, std::ostream& out, std::ostream& err)
   sink.take(report);
   if (walked && source->history != nullptr) {
     const auto provenance_started = std::chrono::steady_clock::now();
-    attach_provenance(report, *source->history, options.min_confidence);
+    std::vector<core::Finding> spent;
+    attach_provenance(report, *source->history, options.min_confidence, nullptr,
+                      options.exit_after ? &spent : nullptr);
+    if (options.exit_after) {
+      util::leave_to_exit(std::make_shared<const std::vector<core::Finding>>(std::move(spent)));
+    }
     if (std::getenv("DSNGUARD_TIMING") != nullptr) {
       err << "timing: provenance "
           << std::chrono::duration<double>(std::chrono::steady_clock::now() - provenance_started).count() << " s\n";

@@ -252,14 +252,19 @@ long HistoryIndex::find(const std::string& path, const std::string& commit_hex, 
   const std::uint64_t key = (std::uint64_t{p->second} << 32) | c->second;
   // A commit's tree holds one blob per path, so both maps agree wherever both have the key.
   if (m_blob_at_first_place.empty()) {
+    // A sorted array: built in one sort (tens of thousands of findings look blobs up once each).
     m_blob_at_first_place.reserve(m_blobs.size());
     for (std::uint32_t b = 0; b < m_blobs.size(); ++b) {
       if (m_blobs[b].commit < graph.ids.size()) {
-        m_blob_at_first_place.try_emplace((std::uint64_t{m_blobs[b].path} << 32) | m_blobs[b].commit, b);
+        m_blob_at_first_place.emplace_back((std::uint64_t{m_blobs[b].path} << 32) | m_blobs[b].commit, b);
       }
     }
+    std::sort(m_blob_at_first_place.begin(), m_blob_at_first_place.end());
   }
-  if (const auto it = m_blob_at_first_place.find(key); it != m_blob_at_first_place.end()) {
+  // The lowest blob index with that key (as the first one inserted in a map would be).
+  if (const auto it = std::lower_bound(m_blob_at_first_place.begin(), m_blob_at_first_place.end(),
+                                       std::make_pair(key, std::uint32_t{0}));
+      it != m_blob_at_first_place.end() && it->first == key) {
     return static_cast<long>(it->second);
   }
   if (m_first_blob.empty()) {

@@ -83,7 +83,7 @@ private:
   // Lookups built on first use after listing (provenance of the few blobs with findings).
   // path << 32 | commit -> blob there. Fragments come from a blob's first place, so m_blob_at_first_place (one
   // entry per blob) answers find(); m_first_blob (one entry per place) is built only for other queries.
-  std::unordered_map<std::uint64_t, std::uint32_t> m_blob_at_first_place;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> m_blob_at_first_place;  // sorted by key, then blob
   std::unordered_map<std::uint64_t, std::uint32_t> m_first_blob;
   std::vector<std::vector<std::uint32_t>> m_places_of;             // blob -> place indices
 };
