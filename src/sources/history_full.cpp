@@ -11,10 +11,13 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "sources/history_index.hpp"
 #include "sources/tree_store.hpp"
@@ -294,8 +297,50 @@ private:
 
 }  // namespace
 
+void HistoryIndex::split_walk(TreeStore& store, const CommitGraph& graph,
+                              const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& place)
+{
+  // Each half is walked on its own thread as if it were the whole history: the first half lists exactly what the
+  // single walk lists for its commits; the second lists every (blob, path) at its first place within the second
+  // half, which for the pairs the first half never met is their first place in all of history, in the same order.
+  // So the first half's places followed by the second's, of which dedupe_places() keeps the first of each pair,
+  // are the single walk's places. Paths are interned under a lock; places are replayed in that order after both.
+  struct Half {
+    std::vector<std::array<std::uint32_t, 3>> places;  // (store blob, path, commit)
+    std::vector<std::string> missing;                  // stays empty: every tree is loaded
+  };
+  std::mutex paths_mutex;
+  const std::function<std::uint32_t(std::string_view)> intern = [&](std::string_view path) {
+    const std::lock_guard<std::mutex> lock(paths_mutex);
+    return intern_path(path);
+  };
+  const auto walk_half = [&](Half& half, std::size_t from, std::size_t to) {
+    const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)> keep =
+        [&half](std::uint32_t blob, std::uint32_t path, std::uint32_t commit) {
+          half.places.push_back({blob, path, commit});
+        };
+    FullWalk walk(store, nullptr, half.missing, intern, keep);
+    for (std::size_t i = from; i < to; ++i) {
+      const std::uint32_t c = graph.order[i];
+      walk.commit(graph.trees[c], c);
+    }
+  };
+  const std::size_t middle = graph.order.size() / 2;
+  Half first;
+  Half second;
+  {
+    std::jthread other([&] { walk_half(second, middle, graph.order.size()); });
+    walk_half(first, 0, middle);
+  }
+  for (const auto* half : {&first, &second}) {
+    for (const auto& [blob, path, commit] : half->places) {
+      place(blob, path, commit);
+    }
+  }
+}
+
 void HistoryIndex::add_full(git_repository* repo, std::unique_ptr<TreeStore> trees, const CommitGraph& graph,
-                            std::vector<std::string>& missing)
+                            std::vector<std::string>& missing, unsigned threads, std::size_t split_commits)
 {
   TreeStore& store = *trees;
   const bool timing = std::getenv("DSNGUARD_TIMING") != nullptr;
@@ -345,8 +390,26 @@ void HistoryIndex::add_full(git_repository* repo, std::unique_ptr<TreeStore> tre
           }
           m_places.push_back({index, path, commit});
         };
-    FullWalk walk(store, repo, missing, intern, place);
     const bool have_trees = graph.trees.size() == graph.ids.size();
+    if (have_trees && first_listing && threads > 1 && graph.order.size() >= std::max<std::size_t>(2, split_commits)) {
+      // Every root tree has its slot and every tree is loaded before the walks start: they only read the store.
+      for (const std::uint32_t c : graph.order) {
+        store.slot(graph.trees[c]);
+      }
+      if (store.load_rest(repo) == 0) {
+        split_walk(store, graph, place);
+        if (timing) {
+          std::fprintf(stderr, "timing:   tree walk (two halves) %.3f s, RSS %ld MB, peak %ld MB\n", since(), now_mb(),
+                       peak_mb());
+        }
+        trees.reset();
+        dedupe_places();
+        drop_blob_index();
+        return;
+      }
+      // Unreadable trees: the single walk reports each where it meets it.
+    }
+    FullWalk walk(store, repo, missing, intern, place);
     for (const std::uint32_t c : graph.order) {
       if (have_trees) {
         walk.commit(graph.trees[c], c);

@@ -68,6 +68,13 @@ public:
     std::unique_ptr<TreeStore> trees;
     std::jthread tree_pass;
     if (scope.full) {
+      // Peeling thousands of refs left pages of the packs mapped by this repository (tens of MB on git/git): let
+      // them go before the tree pass grows. The walks read the packs themselves and need libgit2 only for loose
+      // objects.
+      m_repo.reset();
+      if (!reopen()) {
+        return core::fail(core::ErrorCode::git, "cannot reopen repository " + m_git_dir + ": " + git_error_text());
+      }
       packs.packs();  // loaded before either pass starts
       trees = std::make_unique<TreeStore>();
       tree_pass = std::jthread([&trees, &packs, threads = m_config.threads] {
@@ -85,14 +92,6 @@ public:
                 "scanned; fetch all of it with `git fetch --unshallow` (GitHub Actions: actions/checkout with "
                 "fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)");
     }
-    if (scope.full) {
-      // Peeling thousands of refs and the first commit lookups leave pages of the packs mapped by this repository
-      // (tens of MB on git/git); the listing reads the packs itself and needs libgit2 only for loose trees.
-      m_repo.reset();
-      if (!reopen()) {
-        return core::fail(core::ErrorCode::git, "cannot reopen repository " + m_git_dir + ": " + git_error_text());
-      }
-    }
     ::malloc_trim(0);  // the commit reader's pack index and table are gone
     lap("commit walk");
     std::vector<std::string> missing = m_graph.missing;
@@ -100,7 +99,8 @@ public:
       tree_pass.join();
       ::malloc_trim(0);  // the tree pass's children lists are gone: give their pages back before the walk grows
       lap("tree pass");
-      m_index.add_full(m_repo.get(), std::move(trees), m_graph, missing);
+      m_index.add_full(m_repo.get(), std::move(trees), m_graph, missing,
+                       m_config.threads != 0 ? m_config.threads : std::thread::hardware_concurrency());
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }

@@ -14,7 +14,7 @@ namespace dsnguard::sources {
 namespace {
 
 constexpr std::size_t k_bad = SIZE_MAX;
-constexpr std::size_t k_arena_block = std::size_t{1} << 16;  // per shard
+constexpr std::size_t k_arena_block = std::size_t{1} << 20;  // per shard: mapped, not from the heap; untouched pages cost nothing
 
 // Length of the tree entry starting at `p`: 0 when [p, end) ends before the entry does, k_bad when malformed.
 std::size_t entry_length(const char* p, const char* end)
@@ -504,10 +504,26 @@ std::uint32_t TreeStore::slot(const git_oid& id)
   return slot_locked(id);
 }
 
+std::size_t TreeStore::load_rest(git_repository* repo)
+{
+  std::size_t unreadable = 0;
+  // Loading a tree can add slots (its subtrees): the loop sees them too.
+  for (std::uint32_t slot = 0; slot < m_trees.size(); ++slot) {
+    if (!m_trees[slot].loaded && !m_trees[slot].unreadable && !ensure(slot, repo)) {
+      m_trees[slot].unreadable = true;
+      ++unreadable;
+    }
+  }
+  return unreadable;
+}
+
 bool TreeStore::ensure(std::uint32_t slot, git_repository* repo)
 {
   if (m_trees[slot].loaded) {
     return true;
+  }
+  if (m_trees[slot].unreadable) {
+    return false;
   }
   git_tree* raw = nullptr;
   const git_oid id = m_trees[slot].id;

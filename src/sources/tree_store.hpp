@@ -71,6 +71,10 @@ public:
   std::uint32_t slot(const git_oid& id);
   // Makes sure the tree in `slot` is loaded (through `repo` when the packs did not have it). False when unreadable.
   bool ensure(std::uint32_t slot, git_repository* repo);
+  // Loads every tree the packs did not have, through `repo`, and marks those that cannot be read: afterwards the
+  // store is read-only for walks (ensure() answers without libgit2), which may then run on several threads.
+  // Returns how many trees could not be read.
+  std::size_t load_rest(git_repository* repo);
 
   const git_oid& tree_id(std::uint32_t slot) const { return m_trees[slot].id; }
   std::uint32_t entry_count(std::uint32_t slot) const { return m_trees[slot].entries; }
@@ -98,6 +102,7 @@ private:
   struct TreeInfo {
     git_oid id{};
     bool loaded = false;
+    bool unreadable = false;  // load_rest() could not read it
     std::uint32_t entries = 0;
     std::uint32_t base = k_none;
     std::uint32_t first_piece = 0;

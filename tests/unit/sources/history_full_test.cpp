@@ -50,8 +50,9 @@ struct Reference {
   }
 };
 
-// Lists the repository's full history with HistoryIndex::add_full (1 and 2 threads) and expects exactly the
-// places and blobs of the reference walk, in the same order. Returns the number of places.
+// Lists the repository's full history with HistoryIndex::add_full (1 thread, and 2: the tree pass on two threads
+// and the walk in two halves, one per thread) and expects exactly the places and blobs of the reference walk, in
+// the same order. Returns the number of places.
 std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size_t commits)
 {
   auto repo = open_repository(repo_dir);
@@ -85,7 +86,7 @@ std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size
     PackSet packs(git_repository_path(repo->get()));
     auto trees = std::make_unique<TreeStore>();
     trees->load_packs(packs, threads);
-    index.add_full(repo->get(), std::move(trees), graph, missing);
+    index.add_full(repo->get(), std::move(trees), graph, missing, threads, /*split_commits=*/2);
     EXPECT_TRUE(missing.empty());
     Places got;
     for (const auto& p : index.places()) {
