@@ -55,6 +55,16 @@ public:
       ::madvise(const_cast<unsigned char*>(m_data), m_size, MADV_DONTNEED);
     }
   }
+  // The same for the pages wholly inside [offset, offset + length).
+  void release(std::size_t offset, std::size_t length) const
+  {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t from = (offset + page - 1) / page * page;
+    const std::size_t to = std::min(m_size, offset + length) / page * page;
+    if (m_data != nullptr && from < to) {
+      ::madvise(const_cast<unsigned char*>(m_data) + from, to - from, MADV_DONTNEED);
+    }
+  }
 
   // Unmaps the file.
   void reset()
@@ -394,32 +404,51 @@ private:
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
     }
-    std::uint64_t released_at = 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      Entry& e = m_entries[i];
-      if (e.offset - released_at > (std::uint64_t{16} << 20)) {
-        pack.release();  // the headers are read in pack order: keep the touched pages from adding up to the pack
-        released_at = e.offset;
+    // Every header, the two halves of the pack on two threads (each writes only its own entries).
+    std::atomic<bool> fits{true};
+    const auto parse_range = [&](std::uint32_t from, std::uint32_t to) {
+      std::uint64_t released_at = from < to ? m_entries[from].offset : 0;
+      for (std::uint32_t i = from; i < to; ++i) {
+        Entry& e = m_entries[i];
+        if (e.offset - released_at > (std::uint64_t{16} << 20)) {
+          // The headers are read in pack order: keep the touched pages from adding up to the pack.
+          pack.release(released_at, e.offset - released_at);
+          released_at = e.offset;
+        }
+        const std::uint64_t end = end_of(i);
+        if (end > m_pack_end || e.offset >= end) {
+          fits = false;
+          return;
+        }
+        Header h;
+        if (!parse_header(pack.data() + e.offset, pack.data() + end, h)) {
+          e.type = 0;  // never read here: libgit2 reports it
+          continue;
+        }
+        e.type = h.type;
+        if (e.type == k_ofs_delta) {
+          e.base = h.base_distance <= e.offset ? find_offset(e.offset - h.base_distance) : -1;
+        } else if (e.type == k_ref_delta) {
+          e.base = find_oid(h.base_id);
+        }
       }
-      const std::uint64_t end = end_of(i);
-      if (end > m_pack_end || e.offset >= end) {
-        return false;
-      }
-      Header h;
-      if (!parse_header(pack.data() + e.offset, pack.data() + end, h)) {
-        e.type = 0;  // never read here: libgit2 reports it
-        continue;
-      }
-      e.type = h.type;
-      if (e.type == k_ofs_delta) {
-        e.base = h.base_distance <= e.offset ? find_offset(e.offset - h.base_distance) : -1;
-      } else if (e.type == k_ref_delta) {
-        e.base = find_oid(h.base_id);
-      }
+    };
+    if (n >= k_parallel_headers && std::thread::hardware_concurrency() > 1) {
+      std::jthread other(parse_range, n / 2, n);
+      parse_range(0, n / 2);
+    } else {
+      parse_range(0, n);
+    }
+    pack.release();
+    if (!fits) {
+      return false;
     }
     resolve_root_types();
     return true;
   }
+
+  // Packs with fewer objects have their headers parsed on one thread.
+  static constexpr std::uint32_t k_parallel_headers = 50000;
 
   // Puts the entries in pack order from the pack's reverse index (.rev: git 2.31+ writes one with
   // pack.writeReverseIndex, the default since 2.41), which saves sorting them. False when there is none or it does

@@ -247,6 +247,32 @@ TEST(PackReaderLarge, ReadsEveryObjectOfAPackLargerThanOneReadAhead)
   expect_objects_read_like_libgit2(dir.path());
 }
 
+// A pack of over 50k objects has its headers parsed on two threads (each half of the pack on one).
+TEST(PackReaderLarge, ReadsEveryObjectOfAPackWithHeadersParsedInHalves)
+{
+  test::TempDir dir;
+  test::git_init(dir.path());
+  std::string stream;
+  constexpr int k_blobs = 52000;
+  for (int b = 1; b <= k_blobs; ++b) {
+    const std::string content = "object " + std::to_string(b) + (b % 7 == 0 ? std::string(300, 'x') : "") + "\n";
+    stream += "blob\nmark :" + std::to_string(b) + "\ndata " + std::to_string(content.size()) + "\n" + content + "\n";
+  }
+  for (int c = 0; c < 4; ++c) {
+    stream += "commit refs/heads/main\nmark :" + std::to_string(k_blobs + 1 + c) + "\n";
+    stream += "committer T <t@example.invalid> " + std::to_string(1700000000 + c) + " +0000\ndata 2\nc\n";
+    for (int b = 1 + c; b <= k_blobs; b += 4) {
+      stream += "M 100644 :" + std::to_string(b) + " d" + std::to_string(b % 97) + "/f" + std::to_string(b) + "\n";
+    }
+    stream += "\n";
+  }
+  test::RunOptions in;
+  in.stdin_data = stream;
+  git(dir.path(), {"fast-import", "--quiet"}, in);
+  git(dir.path(), {"repack", "-q", "-a", "-d"});
+  expect_objects_read_like_libgit2(dir.path());
+}
+
 // A repository that was never repacked whole: one pack per push. One PackSet serves every pass while the process
 // may open only a few more files than it has open already (packs are open only during a pass).
 TEST(PackReaderFiles, ManyPacksUnderALowOpenFileLimit)
