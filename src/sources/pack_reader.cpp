@@ -716,7 +716,7 @@ public:
   //
   // Objects are read ahead, k_batch_bytes of the visiting order at a time, in pack order, joining objects less
   // than k_read_gap bytes apart into one pread: one pread per object costs ~2 us of system time each (sqlalchemy:
-  // 272k objects, ~45k reads this way).
+  // 272k objects, 56k reads this way).
   template <typename Visit, typename AfterRoot>
   void walk_delta_trees(std::atomic<std::size_t>& next, const std::atomic<bool>& stop, const bool& ok, Visit& visit,
                         AfterRoot& after_root) const
