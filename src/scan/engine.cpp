@@ -34,6 +34,8 @@ constexpr std::size_t k_forward = 4096;
 constexpr std::size_t k_multiline_lines = 40;
 // After this many keyword hits in one fragment, every keyword rule scans the whole fragment once instead.
 constexpr std::size_t k_hit_limit = 20000;
+// Windows a rule's per-thread list keeps room for between fragments (64 KiB).
+constexpr std::size_t k_kept_windows = 4096;
 
 // An RE2 built on first use, thread-safe (a staged scan of a few files needs few of the rules' regexes; building
 // all of them was a quarter of its start-up). Truthy when the rule has this regex at all. A regex that does not
@@ -407,8 +409,16 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
   const Impl& impl = *m_impl;
   std::vector<core::Finding> findings;
   const std::string_view bytes = fragment.bytes;
-  // Windows per rule, from keyword hits.
-  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows(impl.compiled.size());
+  // Windows per rule, from keyword hits. Kept per thread with their capacity: a history scan comes here for every
+  // blob, and scan_content is never entered again before it returns (scan_joined and scan_encoded call it after).
+  thread_local std::vector<std::vector<std::pair<std::size_t, std::size_t>>> windows;
+  windows.resize(impl.compiled.size());
+  for (auto& list : windows) {
+    list.clear();
+    if (list.capacity() > k_kept_windows) {
+      list.shrink_to_fit();  // one blob with a flood of hits should not pin its lists for the rest of the scan
+    }
+  }
   const std::vector<bool> path_ok = impl.rules_for_path(fragment.origin.path);
   // A git delta against a blob scanned before: its hits come mostly from the base's memo (delta_scan.hpp).
   core::DeltaContext* delta = fragment.delta;
@@ -523,7 +533,8 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
       continue;
     }
     // Overlapping windows merged, so each byte is matched once per rule.
-    for (const auto& [from, to] : merge_ranges(std::move(list))) {
+    merge_ranges_in_place(list);
+    for (const auto& [from, to] : list) {
       if (base != nullptr && impl.compiled[i].line_local
           && provably_clean(bytes, delta->pieces, *base, i, from, to)) {
         if (memo) {

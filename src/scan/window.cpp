@@ -129,6 +129,12 @@ std::size_t count_newlines(std::string_view bytes)
 
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges)
 {
+  merge_ranges_in_place(ranges);
+  return ranges;
+}
+
+void merge_ranges_in_place(std::vector<std::pair<std::size_t, std::size_t>>& ranges)
+{
   // Windows come from hits in offset order, so the list is nearly always sorted already (one pass instead of a
   // sort: history scans merge millions of these lists).
   if (!std::is_sorted(ranges.begin(), ranges.end())) {
@@ -143,7 +149,6 @@ std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::p
     }
   }
   ranges.resize(kept);
-  return ranges;
 }
 
 WindowCursor::WindowCursor(std::string_view bytes, std::size_t extra_lines, std::size_t back, std::size_t forward)

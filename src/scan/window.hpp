@@ -33,6 +33,8 @@ std::size_t count_newlines(std::string_view bytes);
 
 // Sorts byte ranges [first, second) and merges the ones that overlap or touch.
 std::vector<std::pair<std::size_t, std::size_t>> merge_ranges(std::vector<std::pair<std::size_t, std::size_t>> ranges);
+// The same in place (the vector keeps its capacity).
+void merge_ranges_in_place(std::vector<std::pair<std::size_t, std::size_t>>& ranges);
 
 // The byte ranges to scan around the keyword hits of one fragment: for a hit at `offset`, from the start of its
 // line (at most `back` bytes before) to the end of the line `extra_lines` lines later (at most `forward` bytes
