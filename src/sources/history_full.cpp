@@ -300,12 +300,13 @@ private:
 void HistoryIndex::split_walk(TreeStore& store, const CommitGraph& graph,
                               const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& place)
 {
-  // Each half is walked on its own thread as if it were the whole history: the first half lists exactly what the
-  // single walk lists for its commits; the second lists every (blob, path) at its first place within the second
-  // half, which for the pairs the first half never met is their first place in all of history, in the same order.
-  // So the first half's places followed by the second's, of which dedupe_places() keeps the first of each pair,
-  // are the single walk's places. Paths are interned under a lock; places are replayed in that order after both.
-  struct Half {
+  // Each part (the commits before and from `middle`, in history order) is walked on its own thread as if it were
+  // the whole history: the first lists exactly what the single walk lists for its commits; the second lists every
+  // (blob, path) at its first place within the second part, which for the pairs the first part never met is their
+  // first place in all of history, in the same order. So the first part's places followed by the second's, of
+  // which dedupe_places() keeps the first of each pair, are the single walk's places. Paths are interned under a
+  // lock; places are replayed in that order after both.
+  struct Part {
     std::vector<std::array<std::uint32_t, 3>> places;  // (store blob, path, commit)
     std::vector<std::string> missing;                  // stays empty: every tree is loaded
   };
@@ -314,26 +315,29 @@ void HistoryIndex::split_walk(TreeStore& store, const CommitGraph& graph,
     const std::lock_guard<std::mutex> lock(paths_mutex);
     return intern_path(path);
   };
-  const auto walk_half = [&](Half& half, std::size_t from, std::size_t to) {
+  const auto walk_part = [&](Part& part, std::size_t from, std::size_t to) {
     const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)> keep =
-        [&half](std::uint32_t blob, std::uint32_t path, std::uint32_t commit) {
-          half.places.push_back({blob, path, commit});
+        [&part](std::uint32_t blob, std::uint32_t path, std::uint32_t commit) {
+          part.places.push_back({blob, path, commit});
         };
-    FullWalk walk(store, nullptr, half.missing, intern, keep);
+    FullWalk walk(store, nullptr, part.missing, intern, keep);
     for (std::size_t i = from; i < to; ++i) {
       const std::uint32_t c = graph.order[i];
       walk.commit(graph.trees[c], c);
     }
   };
-  const std::size_t middle = graph.order.size() / 2;
-  Half first;
-  Half second;
+  // The split point, measured: 60% of the commits in the first part took the least time on both sqlalchemy (0.5:
+  // 0.14 s, 0.6: 0.12 s, 0.7: 0.14 s) and git/git (0.96, 0.92, 1.24 s); the second part also lists its first
+  // commit's tree in full.
+  const std::size_t middle = graph.order.size() * 3 / 5;
+  Part first;
+  Part second;
   {
-    std::jthread other([&] { walk_half(second, middle, graph.order.size()); });
-    walk_half(first, 0, middle);
+    std::jthread other([&] { walk_part(second, middle, graph.order.size()); });
+    walk_part(first, 0, middle);
   }
-  for (const auto* half : {&first, &second}) {
-    for (const auto& [blob, path, commit] : half->places) {
+  for (const auto* part : {&first, &second}) {
+    for (const auto& [blob, path, commit] : part->places) {
       place(blob, path, commit);
     }
   }
@@ -399,7 +403,7 @@ void HistoryIndex::add_full(git_repository* repo, std::unique_ptr<TreeStore> tre
       if (store.load_rest(repo) == 0) {
         split_walk(store, graph, place);
         if (timing) {
-          std::fprintf(stderr, "timing:   tree walk (two halves) %.3f s, RSS %ld MB, peak %ld MB\n", since(), now_mb(),
+          std::fprintf(stderr, "timing:   tree walk (two parts) %.3f s, RSS %ld MB, peak %ld MB\n", since(), now_mb(),
                        peak_mb());
         }
         trees.reset();

@@ -36,13 +36,13 @@ public:
   // commit recorded for a (blob, path) introduced it), in the order of a recursive walk of each commit's tree that
   // enters each (tree, path prefix) once. Unreadable trees go to `missing` (hex ids). Trees come from `trees` (the
   // packs' trees, loaded: TreeStore::load_packs), others through `repo`. (history_full.cpp)
-  // With `threads` > 1 and at least `split_commits` commits, the two halves of the history are walked on two
-  // threads (same result).
+  // With `threads` > 1 and at least `split_commits` commits, two parts of the history are walked on two threads
+  // (same result).
   void add_full(git_repository* repo, std::unique_ptr<TreeStore> trees, const CommitGraph& graph,
                 std::vector<std::string>& missing, unsigned threads = 1,
                 std::size_t split_commits = k_split_walk_commits);
 
-  // History shorter than this is walked on one thread (the second half's first tree is listed whole).
+  // History shorter than this is walked on one thread (the second part's first tree is listed whole).
   static constexpr std::size_t k_split_walk_commits = 2000;
 
   // Range mode: for each commit of `graph` (in order), the blobs it introduces relative to all its parents
@@ -90,7 +90,7 @@ private:
   // Lookups built on first use after listing (provenance of the few blobs with findings).
   // path << 32 | commit -> blob there. Fragments come from a blob's first place, so m_blob_at_first_place (one
   // entry per blob) answers find(); m_first_blob (one entry per place) is built only for other queries.
-  // add_full's walk over two threads, each half of `graph` (every tree of `store` loaded); places go to `place`.
+  // add_full's walk over two threads, each a part of `graph` (every tree of `store` loaded); places go to `place`.
   void split_walk(TreeStore& store, const CommitGraph& graph,
                   const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& place);
   std::vector<std::pair<std::uint64_t, std::uint32_t>> m_blob_at_first_place;  // sorted by key, then blob

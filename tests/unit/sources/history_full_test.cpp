@@ -51,7 +51,7 @@ struct Reference {
 };
 
 // Lists the repository's full history with HistoryIndex::add_full (1 thread, and 2: the tree pass on two threads
-// and the walk in two halves, one per thread) and expects exactly the places and blobs of the reference walk, in
+// and the walk in two parts, one per thread) and expects exactly the places and blobs of the reference walk, in
 // the same order. Returns the number of places.
 std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size_t commits)
 {
