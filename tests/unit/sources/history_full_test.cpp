@@ -2,6 +2,8 @@
 // what a plain recursive libgit2 walk of every commit's tree lists, in the same order.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <tuple>
 #include <unordered_set>
 
@@ -247,6 +249,58 @@ TEST(HistoryFull, TreesInSeveralPacksAndLooseListLikeARecursiveWalk)
   git_commit_all(repo_dir, "loose two");
   const std::string count = git(repo_dir, {"rev-list", "--all", "--count"});
   expect_same_as_recursive_walk(repo_dir, std::stoul(count));
+}
+
+// A tree that cannot be read (its loose object deleted): with two threads the walk is not split (each part would
+// report it where it meets it) and lists what one thread lists, reporting the tree once.
+TEST(HistoryFull, AnUnreadableTreeKeepsTheWalkOnOneThread)
+{
+  test::TempDir dir;
+  const std::string repo_dir = dir.path();
+  test::git_init(repo_dir);
+  // gone/ is the same tree in every commit, so both parts of a split walk would meet it.
+  write_file(repo_dir, "gone/f.txt", "g\n");
+  for (int c = 0; c < 6; ++c) {
+    write_file(repo_dir, "top" + std::to_string(c % 2) + ".txt", "v" + std::to_string(c) + "\n");
+    git_commit_all(repo_dir, "c" + std::to_string(c));
+  }
+  // Its loose object is removed (nothing was packed).
+  const std::string lost = test::trim_newlines(git(repo_dir, {"rev-parse", "HEAD:gone"}));
+  ASSERT_EQ(::unlink((repo_dir + "/.git/objects/" + lost.substr(0, 2) + "/" + lost.substr(2)).c_str()), 0);
+
+  auto repo = open_repository(repo_dir);
+  ASSERT_TRUE(repo.has_value());
+  std::vector<std::string> broken;
+  auto tips = collect_tips(repo->get(), broken);
+  ASSERT_TRUE(tips.has_value());
+  std::vector<git_oid> starts;
+  for (const auto& t : *tips) {
+    if (t.is_commit) {
+      starts.push_back(t.commit);
+    }
+  }
+  const CommitGraph graph = walk_commits(repo->get(), starts, {});
+  ASSERT_EQ(graph.ids.size(), 6u);
+  std::vector<Places> lists;
+  std::vector<std::vector<std::string>> missings;
+  for (const unsigned threads : {1u, 2u}) {
+    HistoryIndex index;
+    std::vector<std::string> missing;
+    PackSet packs(git_repository_path(repo->get()));
+    auto trees = std::make_unique<TreeStore>();
+    trees->load_packs(packs, threads);
+    index.add_full(repo->get(), std::move(trees), graph, missing, threads, /*split_commits=*/2);
+    Places got;
+    for (const auto& p : index.places()) {
+      got.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
+    }
+    lists.push_back(std::move(got));
+    missings.push_back(std::move(missing));
+  }
+  EXPECT_EQ(missings[0], std::vector<std::string>{lost});
+  EXPECT_EQ(missings[1], missings[0]);
+  EXPECT_EQ(lists[1], lists[0]);
+  EXPECT_FALSE(lists[0].empty());
 }
 
 }  // namespace
