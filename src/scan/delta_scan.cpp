@@ -66,7 +66,12 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
     cursor = it;
   }
   // Hits touching inserted bytes or a seam between pieces: the prefilter over those neighbourhoods (in order).
-  std::vector<std::pair<std::size_t, std::size_t>> dirty;
+  // The working lists are kept per thread with their capacity (this runs for every delta of a history).
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> dirty;
+  thread_local std::vector<Hit> fresh;
+  thread_local std::vector<Hit> found;
+  dirty.clear();
+  fresh.clear();
   for (const auto& p : pieces) {
     const std::size_t from = p.offset > reach ? p.offset - reach : 0;
     if (!p.copy) {
@@ -75,12 +80,11 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       dirty.emplace_back(from, std::min(n, p.offset + reach));
     }
   }
-  std::vector<Hit> fresh;
-  std::vector<Hit> found;
   auto piece = pieces.begin();
   // Neighbourhoods a few dozen bytes apart are searched as one range (the hits in between are inside a copied
   // run and dropped below): one prefilter call per range costs more than the bytes between them.
-  auto ranges = merge_ranges(std::move(dirty));
+  merge_ranges_in_place(dirty);
+  auto& ranges = dirty;
   std::size_t kept = 0;
   for (const auto& r : ranges) {
     if (kept > 0 && r.first - ranges[kept - 1].second < k_dirty_gap) {
@@ -107,6 +111,14 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
       }
     }
   }
+  const auto trim = [](auto& list) {
+    if (list.capacity() > (std::size_t{1} << 16)) {
+      list.clear();
+      list.shrink_to_fit();  // one huge delta should not pin its lists for the rest of the scan
+    }
+  };
+  trim(dirty);
+  trim(found);
   if (fresh.empty()) {
     return copied;
   }
@@ -114,6 +126,7 @@ std::vector<Prefilter::Hit> derive_hits(const Prefilter& prefilter, std::string_
   std::merge(copied.begin(), copied.end(), fresh.begin(), fresh.end(), hits.begin(), [](const Hit& a, const Hit& b) {
     return std::tie(a.offset, a.keyword) < std::tie(b.offset, b.keyword);
   });
+  trim(fresh);
   return hits;
 }
 
