@@ -330,6 +330,9 @@ RegexGuard RegexGuard::derive(const std::string& pattern, const RE2::Options& op
   // of a keyword) or that overlap a clause already chosen are taken as present; so is each set found, usable or
   // not, before the next is sought.
   Atoms fine(pattern, options, 1);
+  if (!fine.ok()) {
+    return guard;
+  }
   const auto& atoms = fine.list();
   std::vector<bool> fixed(atoms.size(), false);
   // Atoms that contain or are part of a literal of `clause` (a clause of them would mostly repeat it).
