@@ -88,6 +88,17 @@ core::Expected<std::vector<Tip>> collect_tips(git_repository* repo, std::vector<
   return tips;
 }
 
+std::vector<git_oid> commit_tips(const std::vector<Tip>& tips)
+{
+  std::vector<git_oid> out;
+  for (const auto& t : tips) {
+    if (t.is_commit) {
+      out.push_back(t.commit);
+    }
+  }
+  return out;
+}
+
 OidSet read_shallow(const std::string& git_dir)
 {
   OidSet out;

@@ -43,6 +43,9 @@ struct Tip {
 // peeled through annotated tags. Refs that cannot be resolved are returned in `broken` by name.
 core::Expected<std::vector<Tip>> collect_tips(git_repository* repo, std::vector<std::string>& broken);
 
+// The commits of `tips` that peel to one, in order (the starts of a walk over all refs).
+std::vector<git_oid> commit_tips(const std::vector<Tip>& tips);
+
 struct CommitGraph {
   std::vector<git_oid> ids;
   std::vector<std::int64_t> times;

@@ -320,21 +320,6 @@ core::Expected<std::unique_ptr<HistorySource>> make_git_history_source(HistoryCo
   return std::unique_ptr<HistorySource>(new GitHistorySource(std::move(config)));
 }
 
-namespace {
-
-std::vector<git_oid> commit_tips(const std::vector<Tip>& tips)
-{
-  std::vector<git_oid> out;
-  for (const auto& t : tips) {
-    if (t.is_commit) {
-      out.push_back(t.commit);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 core::Expected<std::unique_ptr<HistorySource>> make_history_source(const HistoryOptions& options)
 {
   HistoryConfig config;

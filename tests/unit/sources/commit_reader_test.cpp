@@ -117,12 +117,7 @@ TEST(CommitReader, PackedCommitsWalkLikeLibgit2Lookups)
   std::vector<std::string> broken;
   auto tips = collect_tips(repo->get(), broken);
   ASSERT_TRUE(tips.has_value());
-  std::vector<git_oid> starts;
-  for (const auto& t : *tips) {
-    if (t.is_commit) {
-      starts.push_back(t.commit);
-    }
-  }
+  const std::vector<git_oid> starts = commit_tips(*tips);
   const CommitGraph looked_up = walk_commits(repo->get(), starts, {}, {}, SIZE_MAX);
   const CommitGraph packed = walk_commits(repo->get(), starts, {}, {}, 0);
   ASSERT_EQ(looked_up.ids.size(), 11u);

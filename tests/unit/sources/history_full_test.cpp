@@ -52,6 +52,27 @@ struct Reference {
   }
 };
 
+// Lists the full history of `graph` into `index` with HistoryIndex::add_full on `threads` threads: the tree pass
+// on that many, and with two the walk in two parts (split from two commits on, so that small test histories are).
+void list_full(git_repository* repo, const CommitGraph& graph, unsigned threads, HistoryIndex& index,
+               std::vector<std::string>& missing)
+{
+  PackSet packs(git_repository_path(repo));
+  auto trees = std::make_unique<TreeStore>();
+  trees->load_packs(packs, threads);
+  index.add_full(repo, std::move(trees), graph, missing, threads, /*split_commits=*/2);
+}
+
+// The places of `index` as (blob, path, commit).
+Places places_of(const HistoryIndex& index)
+{
+  Places out;
+  for (const auto& p : index.places()) {
+    out.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
+  }
+  return out;
+}
+
 // Lists the repository's full history with HistoryIndex::add_full (1 thread, and 2: the tree pass on two threads
 // and the walk in two parts, one per thread) and expects exactly the places and blobs of the reference walk, in
 // the same order. Returns the number of places.
@@ -65,12 +86,7 @@ std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size
   std::vector<std::string> broken;
   auto tips = collect_tips(repo->get(), broken);
   EXPECT_TRUE(tips.has_value());
-  std::vector<git_oid> starts;
-  for (const auto& t : *tips) {
-    if (t.is_commit) {
-      starts.push_back(t.commit);
-    }
-  }
+  const std::vector<git_oid> starts = commit_tips(*tips);
   const CommitGraph graph = walk_commits(repo->get(), starts, {});
   EXPECT_EQ(graph.ids.size(), commits);
 
@@ -85,16 +101,9 @@ std::size_t expect_same_as_recursive_walk(const std::string& repo_dir, std::size
   for (const unsigned threads : {1u, 2u}) {
     HistoryIndex index;
     std::vector<std::string> missing;
-    PackSet packs(git_repository_path(repo->get()));
-    auto trees = std::make_unique<TreeStore>();
-    trees->load_packs(packs, threads);
-    index.add_full(repo->get(), std::move(trees), graph, missing, threads, /*split_commits=*/2);
+    list_full(repo->get(), graph, threads, index, missing);
     EXPECT_TRUE(missing.empty());
-    Places got;
-    for (const auto& p : index.places()) {
-      got.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
-    }
-    EXPECT_EQ(got, ref.places) << threads << " threads";
+    EXPECT_EQ(places_of(index), ref.places) << threads << " threads";
     // Blobs in order of first appearance, each with its first place.
     std::vector<std::string> order;
     std::unordered_set<std::string> seen;
@@ -273,12 +282,7 @@ TEST(HistoryFull, AnUnreadableTreeKeepsTheWalkOnOneThread)
   std::vector<std::string> broken;
   auto tips = collect_tips(repo->get(), broken);
   ASSERT_TRUE(tips.has_value());
-  std::vector<git_oid> starts;
-  for (const auto& t : *tips) {
-    if (t.is_commit) {
-      starts.push_back(t.commit);
-    }
-  }
+  const std::vector<git_oid> starts = commit_tips(*tips);
   const CommitGraph graph = walk_commits(repo->get(), starts, {});
   ASSERT_EQ(graph.ids.size(), 6u);
   std::vector<Places> lists;
@@ -286,15 +290,8 @@ TEST(HistoryFull, AnUnreadableTreeKeepsTheWalkOnOneThread)
   for (const unsigned threads : {1u, 2u}) {
     HistoryIndex index;
     std::vector<std::string> missing;
-    PackSet packs(git_repository_path(repo->get()));
-    auto trees = std::make_unique<TreeStore>();
-    trees->load_packs(packs, threads);
-    index.add_full(repo->get(), std::move(trees), graph, missing, threads, /*split_commits=*/2);
-    Places got;
-    for (const auto& p : index.places()) {
-      got.emplace_back(oid_hex(index.blobs()[p.blob].id), index.path(p.path), p.commit);
-    }
-    lists.push_back(std::move(got));
+    list_full(repo->get(), graph, threads, index, missing);
+    lists.push_back(places_of(index));
     missings.push_back(std::move(missing));
   }
   EXPECT_EQ(missings[0], std::vector<std::string>{lost});
