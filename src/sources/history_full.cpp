@@ -395,41 +395,40 @@ void HistoryIndex::add_full(git_repository* repo, std::unique_ptr<TreeStore> tre
           m_places.push_back({index, path, commit});
         };
     const bool have_trees = graph.trees.size() == graph.ids.size();
+    bool split = false;
     if (have_trees && first_listing && threads > 1 && graph.order.size() >= std::max<std::size_t>(2, split_commits)) {
       // Every root tree has its slot and every tree is loaded before the walks start: they only read the store.
+      // With unreadable trees the single walk runs instead, reporting each where it meets it.
       for (const std::uint32_t c : graph.order) {
         store.slot(graph.trees[c]);
       }
-      if (store.load_rest(repo) == 0) {
-        split_walk(store, graph, place);
-        if (timing) {
-          std::fprintf(stderr, "timing:   tree walk (two parts) %.3f s, RSS %ld MB, peak %ld MB\n", since(), now_mb(),
-                       peak_mb());
+      split = store.load_rest(repo) == 0;
+    }
+    if (split) {
+      split_walk(store, graph, place);
+      if (timing) {
+        std::fprintf(stderr, "timing:   tree walk (two parts) %.3f s, RSS %ld MB, peak %ld MB\n", since(), now_mb(),
+                     peak_mb());
+      }
+    } else {
+      FullWalk walk(store, repo, missing, intern, place);
+      for (const std::uint32_t c : graph.order) {
+        if (have_trees) {
+          walk.commit(graph.trees[c], c);
+          continue;
         }
-        trees.reset();
-        dedupe_places();
-        drop_blob_index();
-        return;
+        git_commit* raw = nullptr;
+        if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
+          missing.push_back(oid_hex(graph.ids[c]));
+          continue;
+        }
+        const CommitPtr commit(raw);
+        walk.commit(*git_commit_tree_id(commit.get()), c);
       }
-      // Unreadable trees: the single walk reports each where it meets it.
-    }
-    FullWalk walk(store, repo, missing, intern, place);
-    for (const std::uint32_t c : graph.order) {
-      if (have_trees) {
-        walk.commit(graph.trees[c], c);
-        continue;
+      if (timing) {
+        std::fprintf(stderr, "timing:   tree walk %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
+                     walk.stats().c_str(), now_mb(), peak_mb());
       }
-      git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, repo, &graph.ids[c]) != 0) {
-        missing.push_back(oid_hex(graph.ids[c]));
-        continue;
-      }
-      const CommitPtr commit(raw);
-      walk.commit(*git_commit_tree_id(commit.get()), c);
-    }
-    if (timing) {
-      std::fprintf(stderr, "timing:   tree walk %.3f s (%s), RSS %ld MB, peak %ld MB\n", since(),
-                   walk.stats().c_str(), now_mb(), peak_mb());
     }
   }
   trees.reset();  // before the places are sorted

@@ -65,6 +65,8 @@ public:
     PackSet packs(m_git_dir);
     // A full scan lists every tree: the packs' trees are read while the commits are walked (the tree pass needs
     // only the packs), so that the walk's serial parts leave no core idle.
+    const unsigned threads =
+        m_config.threads != 0 ? m_config.threads : std::max(1u, std::thread::hardware_concurrency());
     std::unique_ptr<TreeStore> trees;
     std::jthread tree_pass;
     if (scope.full) {
@@ -77,9 +79,7 @@ public:
       }
       packs.packs();  // loaded before either pass starts
       trees = std::make_unique<TreeStore>();
-      tree_pass = std::jthread([&trees, &packs, threads = m_config.threads] {
-        trees->load_packs(packs, threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
-      });
+      tree_pass = std::jthread([&trees, &packs, threads] { trees->load_packs(packs, threads); });
     }
     // A full scan walks every commit: parse them all from the packs at once rather than looking up the first
     // thousands one by one through libgit2 (~40 ms on sqlalchemy).
@@ -99,8 +99,7 @@ public:
       tree_pass.join();
       ::malloc_trim(0);  // the tree pass's children lists are gone: give their pages back before the walk grows
       lap("tree pass");
-      m_index.add_full(m_repo.get(), std::move(trees), m_graph, missing,
-                       m_config.threads != 0 ? m_config.threads : std::thread::hardware_concurrency());
+      m_index.add_full(m_repo.get(), std::move(trees), m_graph, missing, threads);
     } else {
       m_index.add_introduced(m_repo.get(), m_graph, scope.line_filter, missing);
     }

@@ -14,7 +14,8 @@ namespace dsnguard::sources {
 namespace {
 
 constexpr std::size_t k_bad = SIZE_MAX;
-constexpr std::size_t k_arena_block = std::size_t{1} << 20;  // per shard: mapped, not from the heap; untouched pages cost nothing
+// Bytes of entry arena a shard allocates at a time: mapped, not from the heap, and pages never touched cost nothing.
+constexpr std::size_t k_arena_block = std::size_t{1} << 20;
 
 // Length of the tree entry starting at `p`: 0 when [p, end) ends before the entry does, k_bad when malformed.
 std::size_t entry_length(const char* p, const char* end)
