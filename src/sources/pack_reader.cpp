@@ -288,11 +288,14 @@ bool apply_delta(const char* base, std::size_t base_size, const unsigned char* d
 // A growable byte buffer that does not zero what it hands out.
 class Bytes {
 public:
+  // At least `n` bytes, contents unspecified. Grows by half again at least: each new buffer is fresh pages that
+  // fault in on first write, and read-ahead segments grow by a few KiB at a time.
   unsigned char* get(std::size_t n)
   {
     if (n > m_capacity) {
-      m_data.reset(new unsigned char[n]);
-      m_capacity = n;
+      const std::size_t grown = std::max(n, m_capacity + m_capacity / 2);
+      m_data.reset(new unsigned char[grown]);
+      m_capacity = grown;
     }
     return m_data.get();
   }
@@ -777,7 +780,7 @@ public:
       if (!order.empty()) {
         after_root();
       }
-      ahead.trim(2 * k_batch_bytes);
+      ahead.trim(4 * k_batch_bytes);  // a segment with its gaps is at most 2 x k_batch_bytes, unless one object is
       single.trim(1u << 20);
     }
   }

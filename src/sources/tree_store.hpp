@@ -116,7 +116,8 @@ private:
   // wait for each other (one table for all entries kept the tree pass waiting on its lock for half its time).
   struct alignas(64) EntryShard {
     util::SpinMutex mutex;
-    // Raw bytes -> entry id: open addressing, each slot (hash >> 32) << 32 | (id + 1), 0 when empty.
+    // Raw bytes -> entry id: open addressing on the hash's low 32 bits, each slot (those bits) << 32 | (id + 1),
+    // 0 when empty.
     std::vector<std::uint64_t> table;
     std::uint32_t count = 0;
     std::vector<std::unique_ptr<char[]>> arena;  // raw bytes of the shard's entries
