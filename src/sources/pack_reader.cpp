@@ -1030,6 +1030,22 @@ PackSet::Packs& PackSet::packs()
   return *m_packs;
 }
 
+PackCounts count_pack_objects(PackSet& packs)
+{
+  PackCounts counts;
+  for (const auto& pack : packs.packs().list) {
+    if (!pack->ok()) {
+      continue;
+    }
+    for (std::uint32_t i = 0; i < pack->count(); ++i) {
+      const std::uint8_t type = pack->entry(i).root_type;
+      counts.trees += type == k_tree ? 1 : 0;
+      counts.blobs += type == k_blob ? 1 : 0;
+    }
+  }
+  return counts;
+}
+
 bool read_pack_tree_deltas(PackSet& packs, unsigned threads, const PackRawFn& fn)
 {
   return run_passes(packs, nullptr, k_tree, threads, [&](const PackWalk& walk, auto& next, auto& stop) {

@@ -50,6 +50,13 @@ private:
   std::unique_ptr<Packs> m_packs;
 };
 
+// How many trees and blobs the packs hold (an object in several packs counts once per pack), for sizing tables.
+struct PackCounts {
+  std::uint64_t trees = 0;
+  std::uint64_t blobs = 0;
+};
+PackCounts count_pack_objects(PackSet& packs);
+
 // For every blob in `wanted` (sorted by id, no duplicates) that lives in one of `packs`: calls `fn` once with
 // its position in `wanted` (blobs present in several packs: once in total) and sets done[position]. Uses `threads`
 // workers. Returns false when `fn` asked to stop.

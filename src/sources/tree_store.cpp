@@ -3,6 +3,7 @@
 #include "sources/tree_store.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -64,6 +65,12 @@ struct Level {
   std::vector<std::uint32_t> ids;   // entry ids (TreeStore::k_none until interned)
   std::vector<std::uint32_t> offs;  // byte offset of each entry, then the tree's size
 };
+
+// The size of an open-addressing table that holds `n` items at load <= 1/2 without growing (at least 1024).
+std::size_t table_size_for(std::uint64_t n)
+{
+  return std::bit_ceil(std::max<std::size_t>(1024, 2 * (static_cast<std::size_t>(n) + 1)));
+}
 
 // Looks `id` up in `table`, an open-addressing set of (index + 1) over the ids id_of(index) of `count` objects
 // (hashed by the id's first bytes, which are uniform), at load <= 1/2. When absent, adds it as index `count`
@@ -289,6 +296,15 @@ TreeStore::~TreeStore()
 
 void TreeStore::load_packs(PackSet& packs, unsigned threads)
 {
+  // Tables sized for what the packs hold: growing one rehashes it through cache misses, under its lock. The entry
+  // shards start with room for one distinct entry per tree (sqlalchemy: 164k trees, 224k distinct entries).
+  const PackCounts counts = count_pack_objects(packs);
+  m_slot_table.assign(table_size_for(counts.trees), 0);
+  m_blob_table.assign(table_size_for(counts.blobs), 0);
+  const std::size_t per_shard = table_size_for(counts.trees >> k_shard_bits);
+  for (std::size_t s = 0; s < (std::size_t{1} << k_shard_bits); ++s) {
+    m_shards[s].table.assign(per_shard, 0);
+  }
   read_pack_tree_deltas(packs, threads, [this](const git_oid& id, std::uint32_t depth, const char* data,
                                                  std::size_t size) { return add_pack_tree(id, depth, data, size); });
   m_child_start.assign(m_trees.size() + 1, 0);

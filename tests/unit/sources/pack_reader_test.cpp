@@ -191,6 +191,17 @@ TEST_F(PackReader, AReverseIndexThatDoesNotFitThePackIsIgnored)
   expect_objects_read_like_libgit2(m_dir.path());
 }
 
+TEST_F(PackReader, CountsTheTreesAndBlobsOfThePacks)
+{
+  git(m_dir.path(), {"repack", "-q", "-a", "-d", "-f", "--depth=50"});
+  PackSet packs(m_dir.path() + "/.git");
+  const PackCounts counts = count_pack_objects(packs);
+  // Deltas count as the type at the root of their chain.
+  EXPECT_EQ(counts.trees, objects_of_type(m_dir.path(), "tree").size());
+  EXPECT_EQ(counts.blobs, objects_of_type(m_dir.path(), "blob").size());
+  EXPECT_GT(counts.blobs, 100u);
+}
+
 // A pack of several MB: objects are read ahead about 1 MB of the visiting order at a time, with nearby objects
 // joined into one read. Here the blob pass spans several batches and read-ahead segments, a delta tree larger than
 // one segment (a file rewritten in 40 commits, each version mostly new random bytes), single objects larger than a
