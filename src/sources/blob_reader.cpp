@@ -99,9 +99,7 @@ core::Expected<std::uint64_t> read_blobs(std::vector<BlobJob> jobs, const BlobRe
                          const std::function<void(std::uint32_t, core::Fragment&)>& fill,
                          const std::function<std::string(std::uint32_t)>& describe)
 {
-  // Pass 1 takes them sorted by id (it walks them beside the sorted ids of each pack index).
-  std::sort(jobs.begin(), jobs.end(),
-            [](const BlobJob& a, const BlobJob& b) { return std::memcmp(a.id.id, b.id.id, GIT_OID_RAWSZ) < 0; });
+  sort_by_id(jobs);  // pass 1 walks them beside the sorted ids of each pack index
   const std::size_t total = jobs.size();
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};

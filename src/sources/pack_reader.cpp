@@ -628,11 +628,11 @@ public:
           ++w;
         }
         if (c == 0) {
+          // Entries whose header could not be parsed (type 0) are dropped below, in pack order: checking here
+          // costs a cache miss per wanted object.
           const std::uint32_t i = pack.by_oid(k);
-          if (pack.entry(i).type != 0) {
-            m_flags[i] = k_wanted;
-            m_tag[i] = static_cast<std::uint32_t>(w);
-          }
+          m_flags[i] = k_wanted;
+          m_tag[i] = static_cast<std::uint32_t>(w);
         }
       }
     } else {
@@ -646,6 +646,10 @@ public:
     // Mark every base a wanted object needs, and children lists of needed objects.
     for (std::uint32_t i = 0; i < n; ++i) {
       if ((m_flags[i] & k_wanted) == 0) {
+        continue;
+      }
+      if (pack.entry(i).type == 0) {
+        m_flags[i] &= static_cast<std::uint8_t>(~k_wanted);
         continue;
       }
       for (std::int32_t j = static_cast<std::int32_t>(i); j >= 0 && (m_flags[j] & k_needed) == 0;
@@ -678,7 +682,14 @@ public:
       }
     }
     // Batches: consecutive roots whose delta trees hold at most k_batch_bytes of the pack together (a root whose
-    // tree holds more is a batch alone).
+    // tree holds more is a batch alone). The entries' sizes are taken in pack order first: the walk below visits
+    // them in tree order, a cache miss each in the pack's entry table.
+    std::vector<std::uint64_t> stored(n, 0);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if ((m_flags[i] & k_needed) != 0) {
+        stored[i] = pack.stored_size(i);
+      }
+    }
     m_batches.push_back(0);
     std::uint64_t batch_bytes = 0;
     std::vector<std::uint32_t> stack;
@@ -688,7 +699,7 @@ public:
       while (!stack.empty()) {
         const std::uint32_t i = stack.back();
         stack.pop_back();
-        bytes += pack.stored_size(i);
+        bytes += stored[i];
         const auto c = children(i);
         stack.insert(stack.end(), c.begin(), c.end());
       }
@@ -1028,6 +1039,30 @@ PackSet::Packs& PackSet::packs()
     }
   }
   return *m_packs;
+}
+
+void sort_by_id(std::vector<BlobJob>& jobs)
+{
+  const auto bucket = [](const BlobJob& j) { return (std::size_t{j.id.id[0]} << 8) | j.id.id[1]; };
+  std::vector<std::uint32_t> start((std::size_t{1} << 16) + 1, 0);
+  for (const auto& j : jobs) {
+    ++start[bucket(j) + 1];
+  }
+  for (std::size_t b = 1; b < start.size(); ++b) {
+    start[b] += start[b - 1];
+  }
+  std::vector<BlobJob> sorted(jobs.size());
+  std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+  for (const auto& j : jobs) {
+    sorted[fill[bucket(j)]++] = j;
+  }
+  for (std::size_t b = 0; b + 1 < start.size(); ++b) {
+    if (start[b + 1] - start[b] > 1) {
+      std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1],
+                [](const BlobJob& x, const BlobJob& y) { return std::memcmp(x.id.id, y.id.id, GIT_OID_RAWSZ) < 0; });
+    }
+  }
+  jobs = std::move(sorted);
 }
 
 PackCounts count_pack_objects(PackSet& packs)

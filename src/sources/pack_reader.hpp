@@ -31,6 +31,11 @@ struct BlobJob {
   std::uint32_t tag = 0;
 };
 
+// Sorts `jobs` by id (bytewise), as read_pack_blobs wants them: a counting sort by the first two bytes, then each
+// bucket (about one job in a uniform hash) sorted alone. A comparison sort took ~11 ms of serial time on
+// sqlalchemy's 82k blobs, this ~3 ms.
+void sort_by_id(std::vector<BlobJob>& jobs);
+
 // The packs of one repository, each object's header parsed once (offset, type, delta base). A history scan reads
 // commits, trees and blobs from the same packs: sharing one PackSet saves parsing ~650k headers again for each
 // (~80 ms of serial time per pass on sqlalchemy). Loads the packs on first use (packs()), which is not

@@ -202,6 +202,50 @@ TEST_F(PackReader, CountsTheTreesAndBlobsOfThePacks)
   EXPECT_GT(counts.blobs, 100u);
 }
 
+TEST(SortById, OrdersJobsBytewiseAndKeepsEachOnce)
+{
+  // Ids sharing their first two bytes (one bucket of the counting sort), ids differing only in the last byte, and
+  // pseudo-random ones.
+  std::vector<BlobJob> jobs;
+  std::uint32_t seed = 12345;
+  const auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return static_cast<unsigned char>(seed >> 16);
+  };
+  for (std::uint32_t t = 0; t < 3000; ++t) {
+    BlobJob j;
+    for (auto& byte : j.id.id) {
+      byte = next();
+    }
+    if (t % 3 == 0) {
+      j.id.id[0] = 0xab;
+      j.id.id[1] = 0xcd;
+    }
+    if (t % 7 == 0) {
+      std::memset(j.id.id, 0x42, GIT_OID_RAWSZ - 1);
+    }
+    j.tag = t;
+    jobs.push_back(j);
+  }
+  std::vector<BlobJob> expected = jobs;
+  std::stable_sort(expected.begin(), expected.end(), [](const BlobJob& a, const BlobJob& b) {
+    return std::memcmp(a.id.id, b.id.id, GIT_OID_RAWSZ) < 0;
+  });
+  sort_by_id(jobs);
+  ASSERT_EQ(jobs.size(), expected.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    EXPECT_EQ(std::memcmp(jobs[i].id.id, expected[i].id.id, GIT_OID_RAWSZ), 0) << i;
+  }
+  std::vector<std::uint32_t> tags;
+  for (const auto& j : jobs) {
+    tags.push_back(j.tag);
+  }
+  std::sort(tags.begin(), tags.end());
+  for (std::uint32_t t = 0; t < tags.size(); ++t) {
+    EXPECT_EQ(tags[t], t);
+  }
+}
+
 // A pack of several MB: objects are read ahead about 1 MB of the visiting order at a time, with nearby objects
 // joined into one read. Here the blob pass spans several batches and read-ahead segments, a delta tree larger than
 // one segment (a file rewritten in 40 commits, each version mostly new random bytes), single objects larger than a
