@@ -29,6 +29,13 @@ public:
   {
     DSNGUARD_TRY_ASSIGN(m_repo, open_repository(m_config.path));
     m_git_dir = git_repository_path(m_repo.get());
+    // The commit, tree and blob passes read the same packs: their headers are parsed once. A full scan needs them
+    // first thing: they are parsed while the refs are collected (~10 ms on one core that would otherwise wait).
+    PackSet packs(m_git_dir);
+    std::jthread pack_headers;
+    if (m_config.full_expected) {
+      pack_headers = std::jthread([&packs] { packs.packs(); });
+    }
     std::vector<std::string> broken;
     DSNGUARD_TRY_ASSIGN(m_tips, collect_tips(m_repo.get(), broken));
     for (const auto& name : broken) {
@@ -61,8 +68,9 @@ public:
         cpu0 = cpu_seconds(usage);
       }
     };
-    // The commit, tree and blob passes read the same packs: their headers are parsed once.
-    PackSet packs(m_git_dir);
+    if (pack_headers.joinable()) {
+      pack_headers.join();  // nothing below touches the packs before this
+    }
     // A full scan lists every tree: the packs' trees are read while the commits are walked (the tree pass needs
     // only the packs), so that the walk's serial parts leave no core idle.
     const unsigned threads =
@@ -329,6 +337,7 @@ core::Expected<std::unique_ptr<HistorySource>> make_history_source(const History
   config.progress = options.progress;
   const std::string since = options.since;
   const std::string range = options.range;
+  config.full_expected = since.empty() && range.empty();
   if (!since.empty() || !range.empty()) {
     // Bad revisions are usage errors, found before any scanning starts.
     DSNGUARD_TRY_ASSIGN(const auto repo, open_repository(options.path));

@@ -30,6 +30,7 @@ struct HistoryConfig {
   std::uint64_t max_file_size = 10ull * 1024 * 1024;
   unsigned threads = 0;
   bool progress = false;
+  bool full_expected = false;  // the scope will be full (every ref, no limit): the packs are loaded while refs are read
   ScopeFn scope;
 };
 

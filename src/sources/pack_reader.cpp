@@ -705,11 +705,21 @@ public:
       }
       if (r > m_batches.back() && batch_bytes + bytes > k_batch_bytes) {
         m_batches.push_back(r);
+        m_batch_bytes.push_back(batch_bytes);
         batch_bytes = 0;
       }
       batch_bytes += bytes;
     }
     m_batches.push_back(static_cast<std::uint32_t>(m_roots.size()));
+    m_batch_bytes.push_back(batch_bytes);
+    // Threads take the largest batches first: a delta tree of many MB (the versions of a repository's root
+    // directory, say) taken last kept one thread working alone for tens of ms.
+    m_batch_order.resize(m_batches.size() - 1);
+    for (std::uint32_t b = 0; b < m_batch_order.size(); ++b) {
+      m_batch_order[b] = b;
+    }
+    std::stable_sort(m_batch_order.begin(), m_batch_order.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return m_batch_bytes[x] > m_batch_bytes[y]; });
   }
 
   ~PackWalk() { m_pack.release_ids(); }  // the ids this pass touched (wanted, raw_id) need not stay resident
@@ -742,10 +752,11 @@ public:
     Bytes ahead;
     Bytes single;
     while (ok && !stop.load(std::memory_order_relaxed)) {
-      const std::size_t b = next.fetch_add(1);
-      if (b + 1 >= m_batches.size()) {
+      const std::size_t taken = next.fetch_add(1);
+      if (taken >= m_batch_order.size()) {
         break;
       }
+      const std::uint32_t b = m_batch_order[taken];
       order.clear();
       for (std::uint32_t r = m_batches[b]; r < m_batches[b + 1]; ++r) {
         stack.emplace_back(m_roots[r], 0);
@@ -973,6 +984,8 @@ private:
   std::vector<std::uint32_t> m_child_list;
   std::vector<std::uint32_t> m_roots;
   std::vector<std::uint32_t> m_batches;  // first root of each batch, then m_roots.size()
+  std::vector<std::uint64_t> m_batch_bytes;  // pack bytes of each batch's delta trees
+  std::vector<std::uint32_t> m_batch_order;  // batches, largest first
   std::uint8_t m_type = k_blob;
 };
 
