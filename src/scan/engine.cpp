@@ -419,7 +419,8 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
       list.shrink_to_fit();  // one blob with a flood of hits should not pin its lists for the rest of the scan
     }
   }
-  const std::vector<bool> path_ok = impl.rules_for_path(fragment.origin.path);
+  // The per-thread answer for this path: nothing below asks for another path before this call returns.
+  const std::vector<bool>& path_ok = impl.rules_for_path(fragment.origin.path);
   // A git delta against a blob scanned before: its hits come mostly from the base's memo (delta_scan.hpp).
   core::DeltaContext* delta = fragment.delta;
   const BlobMemo* base = nullptr;
@@ -466,9 +467,20 @@ std::vector<core::Finding> Engine::scan_content(const core::Fragment& fragment,
       base != nullptr ? carry_candidates(delta->pieces, *base) : std::vector<std::pair<std::size_t, std::size_t>>{};
   auto candidate = candidates.begin();
   enum class Carry { undecided, carry, scan } carry = Carry::undecided;
-  std::vector<std::pair<std::size_t, std::size_t>> regions;
-  std::vector<std::pair<std::size_t, std::size_t>> carried;
-  std::vector<std::size_t> split_hits;
+  // Working lists, kept per thread with their capacity like `windows` (three allocations per blob otherwise).
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> regions;
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> carried;
+  thread_local std::vector<std::size_t> split_hits;
+  for (auto* list : {&regions, &carried}) {
+    list->clear();
+    if (list->capacity() > k_kept_windows) {
+      list->shrink_to_fit();
+    }
+  }
+  split_hits.clear();
+  if (split_hits.capacity() > k_kept_windows) {
+    split_hits.shrink_to_fit();
+  }
   // The furthest end of the windows computed and regions carried so far (0 before any: candidates start after
   // byte 0, behind the newline before them).
   std::size_t reach = 0;
