@@ -89,6 +89,15 @@ void attach_provenance(core::Report& report, sources::HistorySource& source, cor
     std::int64_t oldest_time = INT64_MAX;
     for (std::size_t k = 0; k < g.size(); ++k) {
       const auto& f = report.findings[g[k]];
+      if (k > 0) {
+        // The same blob as the finding before (sorted by path and commit): its occurrences were all taken, none is
+        // older than itself or new to `seen`.
+        const auto& prev = report.findings[g[k - 1]];
+        if (prev.location.path == f.location.path && prev.location.commit == f.location.commit
+            && prev.kind == f.kind) {
+          continue;
+        }
+      }
       for (auto& o : source.occurrences(f.location.path, f.location.commit, detail)) {
         // An env-file finding is about its path: other paths of the same blob are not that file.
         if (f.kind == core::FindingKind::env_file && o.path != f.location.path) {

@@ -139,4 +139,33 @@ TEST(HistoryProvenance, GroupsBelowTheThresholdGetDatedOccurrencesAndTheSameKept
   EXPECT_FALSE(medium.findings[1].occurrences[0].refs.empty());
 }
 
+TEST(HistoryProvenance, ABlobWithTheSecretOnSeveralLinesIsLookedUpOnce)
+{
+  ScriptedHistory h;
+  h.times = {{"a.py", 300}, {"b.py", 100}};
+  auto later = finding("b.py", "s1", core::Confidence::high);
+  later.location.line = 9;
+  auto earlier = finding("b.py", "s1", core::Confidence::high);
+  earlier.location.line = 3;
+  auto env = finding("b.py", "s1", core::Confidence::high);  // same blob, another kind: asked on its own
+  env.kind = core::FindingKind::env_file;
+  auto r = report_of({later, finding("a.py", "s1", core::Confidence::high), earlier});
+  app::attach_provenance(r, h, core::Confidence::medium);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(h.asked.size(), 2u);  // a.py once, b.py once
+  const auto& kept = r.findings[0];
+  EXPECT_EQ(kept.location.path, "b.py");
+  EXPECT_EQ(kept.location.line, 3u);  // the first line of the oldest blob
+  ASSERT_EQ(kept.occurrences.size(), 2u);
+  EXPECT_EQ(kept.occurrences[0].path, "b.py");
+  EXPECT_EQ(kept.occurrences[0].line, 3u);
+  EXPECT_EQ(kept.occurrences[1].path, "a.py");
+
+  ScriptedHistory h2;
+  h2.times = h.times;
+  auto r2 = report_of({earlier, env});
+  app::attach_provenance(r2, h2, core::Confidence::medium);
+  EXPECT_EQ(h2.asked.size(), 2u);
+}
+
 }  // namespace dsnguard::test
