@@ -802,7 +802,8 @@ public:
       if (!order.empty()) {
         after_root();
       }
-      ahead.trim(4 * k_batch_bytes);  // a segment with its gaps is at most 2 x k_batch_bytes, unless one object is
+      // A segment with its gaps is at most 2 x k_batch_bytes unless one object is larger; kept with room to grow.
+      ahead.trim(4 * k_batch_bytes);
       single.trim(1u << 20);
     }
   }
