@@ -414,9 +414,9 @@ private:
       return false;
     }
     m_count = n;
-    m_entries.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      std::uint64_t off = be32(offsets + std::size_t{i} * 4);
+    // The offset of the object at .idx position k (large offsets in their own table); false when it does not fit.
+    const auto offset_of = [&](std::uint32_t k, std::uint64_t& off) {
+      off = be32(offsets + std::size_t{k} * 4);
       if ((off & 0x80000000u) != 0) {
         const unsigned char* q = large + (off & 0x7fffffffu) * 8;
         if (q + 8 > p + m_idx->size()) {
@@ -424,13 +424,21 @@ private:
         }
         off = (std::uint64_t{be32(q)} << 32) | be32(q + 4);
       }
-      if (off >= pack.size()) {
-        return false;  // past the pack: not this pack's index
+      return off < pack.size();  // past the pack: not this pack's index
+    };
+    std::uint64_t off = 0;
+    for (std::uint32_t k = 0; k < n; ++k) {
+      if (!offset_of(k, off)) {
+        return false;
       }
-      m_entries[i].offset = off;
-      m_entries[i].oid_index = i;
     }
-    if (!order_by_rev(rev_file)) {
+    if (!order_by_rev(rev_file, offset_of)) {
+      m_entries.assign(n, Entry{});
+      for (std::uint32_t k = 0; k < n; ++k) {
+        offset_of(k, off);  // checked above
+        m_entries[k].offset = off;
+        m_entries[k].oid_index = k;
+      }
       std::sort(m_entries.begin(), m_entries.end(),
                 [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
     }
@@ -439,30 +447,37 @@ private:
     for (std::uint32_t i = 0; i < n; ++i) {
       m_by_oid[m_entries[i].oid_index] = i;
     }
-    // Every header, the two halves of the pack on two threads (each writes only its own entries).
+    // Every header, the two halves of the pack on two threads (each writes only its own entries). The offsets are
+    // read from a copy: an entry's offset shares its memory location (one bit-field word) with the type and base
+    // the other thread writes, and delta bases are found by searching all offsets.
+    std::vector<std::uint64_t> offs(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      offs[i] = m_entries[i].offset;
+    }
     std::atomic<bool> fits{true};
     const auto parse_range = [&](std::uint32_t from, std::uint32_t to) {
-      std::uint64_t released_at = from < to ? m_entries[from].offset : 0;
+      std::uint64_t released_at = from < to ? offs[from] : 0;
       for (std::uint32_t i = from; i < to; ++i) {
-        Entry& e = m_entries[i];
-        if (e.offset - released_at > (std::uint64_t{16} << 20)) {
+        const std::uint64_t at = offs[i];
+        if (at - released_at > (std::uint64_t{16} << 20)) {
           // The headers are read in pack order: keep the touched pages from adding up to the pack.
-          pack.release(released_at, e.offset - released_at);
-          released_at = e.offset;
+          pack.release(released_at, at - released_at);
+          released_at = at;
         }
-        const std::uint64_t end = end_of(i);
-        if (end > m_pack_end || e.offset >= end) {
+        const std::uint64_t end = i + 1 < n ? offs[i + 1] : m_pack_end;
+        if (end > m_pack_end || at >= end) {
           fits = false;
           return;
         }
+        Entry& e = m_entries[i];
         Header h;
-        if (!parse_header(pack.data() + e.offset, pack.data() + end, h)) {
+        if (!parse_header(pack.data() + at, pack.data() + end, h)) {
           e.type = 0;  // never read here: libgit2 reports it
           continue;
         }
         e.type = h.type;
         if (e.type == k_ofs_delta) {
-          e.base = h.base_distance <= e.offset ? find_offset(e.offset - h.base_distance) : -1;
+          e.base = h.base_distance <= at ? entry_at_offset(offs, at - h.base_distance) : -1;
         } else if (e.type == k_ref_delta) {
           e.base = find_oid(h.base_id);
         }
@@ -485,10 +500,12 @@ private:
   // Packs with fewer objects have their headers parsed on one thread.
   static constexpr std::uint32_t k_parallel_headers = 50000;
 
-  // Puts the entries in pack order from the pack's reverse index (.rev: git 2.31+ writes one with
-  // pack.writeReverseIndex, the default since 2.41), which saves sorting them. False when there is none or it does
-  // not fit this pack.
-  bool order_by_rev(const std::string& rev_file)
+  // Builds the entries in pack order from the pack's reverse index (.rev: git 2.31+ writes one with
+  // pack.writeReverseIndex, the default since 2.41), which saves sorting them: each offset is read from the .idx
+  // (4 bytes an object) rather than gathered from entries built in id order (16 bytes an object, a cache miss
+  // each). False, leaving m_entries empty, when there is none or it does not fit this pack.
+  template <typename OffsetOf>
+  bool order_by_rev(const std::string& rev_file, const OffsetOf& offset_of)
   {
     const Mapping rev(rev_file);
     const unsigned char* r = rev.data();
@@ -497,15 +514,17 @@ private:
         || be32(r + 8) != 1) {
       return false;
     }
-    std::vector<Entry> ordered(n);
+    m_entries.assign(n, Entry{});
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::uint32_t k = be32(r + 12 + std::size_t{i} * 4);
-      if (k >= n || (i > 0 && m_entries[k].offset <= ordered[i - 1].offset)) {
+      std::uint64_t off = 0;
+      if (k >= n || !offset_of(k, off) || (i > 0 && off <= m_entries[i - 1].offset)) {
+        m_entries.clear();
         return false;  // not a permutation in increasing offset order
       }
-      ordered[i] = m_entries[k];
+      m_entries[i].offset = off;
+      m_entries[i].oid_index = k;
     }
-    m_entries.swap(ordered);
     return true;
   }
 
@@ -538,11 +557,12 @@ private:
     return i + 1 < m_entries.size() ? m_entries[i + 1].offset : m_pack_end;
   }
 
-  std::int32_t find_offset(std::uint64_t off) const
+  // Index of the entry at pack offset `off` in `offs` (the entries' offsets, in pack order), -1 when none starts
+  // there.
+  static std::int32_t entry_at_offset(const std::vector<std::uint64_t>& offs, std::uint64_t off)
   {
-    const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), off,
-                                     [](const Entry& e, std::uint64_t o) { return e.offset < o; });
-    return it != m_entries.end() && it->offset == off ? static_cast<std::int32_t>(it - m_entries.begin()) : -1;
+    const auto it = std::lower_bound(offs.begin(), offs.end(), off);
+    return it != offs.end() && *it == off ? static_cast<std::int32_t>(it - offs.begin()) : -1;
   }
 
   // Entry index of a raw oid in this pack (binary search over the sorted .idx ids), -1 when absent.
